@@ -1,0 +1,2 @@
+export * from './host-info.ts';
+export * from './link.ts';
