@@ -1,0 +1,50 @@
+/* berth-runtime: the few steps of the engine Node cannot do. Policy lives in TypeScript. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include "common.h"
+
+static void vreport(const char *fmt, va_list ap, int with_errno) {
+  int saved = errno;
+  fputs("berth-runtime: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  if (with_errno) fprintf(stderr, ": %s", strerror(saved));
+  fputc('\n', stderr);
+}
+
+int fail(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vreport(fmt, ap, 1);
+  va_end(ap);
+  return -1;
+}
+
+int failx(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vreport(fmt, ap, 0);
+  va_end(ap);
+  return -1;
+}
+
+static const struct {
+  const char *name;
+  subcommand_fn fn;
+  const char *usage;
+} subcommands[] = {
+    {"fsops", cmd_fsops, "fsops < OPS   filesystem operations Node lacks (whiteouts, xattrs, device nodes, mounts)"},
+};
+
+int main(int argc, char **argv) {
+  if (argc >= 2) {
+    for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++) {
+      if (strcmp(argv[1], subcommands[i].name) == 0) {
+        return subcommands[i].fn(argc - 2, argv + 2) == 0 ? 0 : EXIT_HELPER_FAILED;
+      }
+    }
+  }
+  fprintf(stderr, "usage: berth-runtime SUBCOMMAND ...\n");
+  for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+    fprintf(stderr, "  %s\n", subcommands[i].usage);
+  return 2;
+}
