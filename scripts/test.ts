@@ -74,9 +74,13 @@ function e2eSuite(): void {
   console.log('\n── e2e (Playwright, Chromium) ──');
   const scratch = mkdtempSync(join(tmpdir(), 'berth-e2e-'));
   const report = join(scratch, 'report.json');
-  const status = run('npx', ['playwright', 'test', '-c', 'e2e/playwright.config.ts', '--reporter=list,json'], {
-    PLAYWRIGHT_JSON_OUTPUT_NAME: report,
-  });
+  const status = run(
+    'npx',
+    ['playwright', 'test', '-c', 'e2e/playwright.config.ts', '--reporter=list,json'],
+    {
+      PLAYWRIGHT_JSON_OUTPUT_NAME: report,
+    },
+  );
   let stats = { expected: 0, unexpected: 0, flaky: 0, skipped: 0 };
   try {
     stats = JSON.parse(readFileSync(report, 'utf8')).stats;
@@ -106,5 +110,7 @@ if (only.length > 0) {
 }
 
 if (failures.length > 0) console.log(`\nfailed: ${failures.join(', ')}`);
-console.log(`\n${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
+console.log(
+  `\n${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`,
+);
 process.exit(totals.failed > 0 ? 1 : 0);

@@ -23,7 +23,11 @@ export const AgentHello = z.object({
   type: z.literal('hello'),
   auth: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('join'), joinToken: z.string().min(16).max(200) }),
-    z.object({ kind: z.literal('host'), hostId: z.string().min(1).max(100), credential: z.string().min(16).max(200) }),
+    z.object({
+      kind: z.literal('host'),
+      hostId: z.string().min(1).max(100),
+      credential: z.string().min(16).max(200),
+    }),
   ]),
   host: HostInfo,
 });

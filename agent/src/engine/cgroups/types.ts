@@ -13,17 +13,49 @@ export const CgroupResources = z.object({
   cpuQuotaUs: z.number().int().min(1000).optional(),
   /** v1 cpu.shares scale (2..262144); converted to cpu.weight on v2 */
   cpuShares: z.number().int().min(2).max(262_144).optional(),
-  cpusetCpus: z.string().regex(/^[0-9,-]+$/).optional(),
-  cpusetMems: z.string().regex(/^[0-9,-]+$/).optional(),
+  cpusetCpus: z
+    .string()
+    .regex(/^[0-9,-]+$/)
+    .optional(),
+  cpusetMems: z
+    .string()
+    .regex(/^[0-9,-]+$/)
+    .optional(),
   pidsLimit: z.number().int().positive().optional(),
   /** 10..1000, as Docker's --blkio-weight */
   blkioWeight: z.number().int().min(10).max(1000).optional(),
+  /**
+   * Device access, set once at create. Absent: Docker's default allow-list
+   * (null, zero, full, random, urandom, tty, ptmx, pts; mknod of any). 'all'
+   * for privileged containers. Extra `--device` rules as `c 10:200 rwm`.
+   * Enforced through the v1 devices controller; on v2 the kernel needs a BPF
+   * program that the runtime attaches, so this field is not applied there.
+   */
+  devices: z
+    .object({
+      allowAll: z.boolean().optional(),
+      rules: z.array(z.string().regex(/^[abc] (\*|\d+):(\*|\d+) [rwm]{1,3}$/)).optional(),
+    })
+    .optional(),
 });
 export type CgroupResources = z.infer<typeof CgroupResources>;
 
 export interface CgroupStats {
-  cpu: { usageNs: number; userNs: number; systemNs: number; periods: number; throttledPeriods: number; throttledNs: number };
-  memory: { usageBytes: number; limitBytes: number; cacheBytes: number; maxUsageBytes: number; oomKills: number };
+  cpu: {
+    usageNs: number;
+    userNs: number;
+    systemNs: number;
+    periods: number;
+    throttledPeriods: number;
+    throttledNs: number;
+  };
+  memory: {
+    usageBytes: number;
+    limitBytes: number;
+    cacheBytes: number;
+    maxUsageBytes: number;
+    oomKills: number;
+  };
   pids: { current: number; limit: number };
   blkio: { readBytes: number; writeBytes: number; readOps: number; writeOps: number };
 }

@@ -1,0 +1,70 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+
+/**
+ * The agent's configuration: command-line flags win over environment
+ * variables, and both are parsed once, here, with one zod schema. A bad value
+ * stops start-up with a message naming the flag and what it expects.
+ */
+const AgentConfig = z.object({
+  dataRoot: z.string().startsWith('/', 'must be an absolute path'),
+  dockerSocket: z.string().startsWith('/', 'must be an absolute path'),
+  controlPlane: z
+    .url({ protocol: /^(wss?|https?)$/, error: 'must be an http(s):// or ws(s):// URL' })
+    .optional(),
+  joinToken: z.string().min(16, 'looks truncated (at least 16 characters)').optional(),
+  name: z.string().min(1).max(253).optional(),
+});
+export type AgentConfig = z.infer<typeof AgentConfig>;
+
+const flagOf: Record<keyof AgentConfig, string> = {
+  dataRoot: '--data-root (BERTH_AGENT_DATA_ROOT)',
+  dockerSocket: '--docker-socket (BERTH_DOCKER_SOCKET)',
+  controlPlane: '--control-plane (BERTH_CONTROL_PLANE)',
+  joinToken: '--join-token (BERTH_JOIN_TOKEN)',
+  name: '--name (BERTH_HOST_NAME)',
+};
+
+export const AGENT_USAGE = `usage: berth-agent [options]
+  --data-root DIR        where images, containers and state live (default /var/lib/berth/agent)
+  --docker-socket PATH   Docker Engine API socket (default /run/berth/docker.sock)
+  --control-plane URL    control plane to join (optional: without it the agent runs standalone)
+  --join-token TOKEN     one-time token to join the control plane (ignored once joined)
+  --name NAME            host name shown in the control plane (default: the hostname)`;
+
+export class ConfigError extends Error {}
+
+export function loadAgentConfig(argv: string[], env: NodeJS.ProcessEnv): AgentConfig {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        'data-root': { type: 'string' },
+        'docker-socket': { type: 'string' },
+        'control-plane': { type: 'string' },
+        'join-token': { type: 'string' },
+        name: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    throw new ConfigError(`${(err as Error).message}\n${AGENT_USAGE}`);
+  }
+  if (values.help) throw new ConfigError(AGENT_USAGE);
+  const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+  const result = AgentConfig.safeParse({
+    dataRoot: str(values['data-root']) ?? str(env.BERTH_AGENT_DATA_ROOT) ?? '/var/lib/berth/agent',
+    dockerSocket: str(values['docker-socket']) ?? str(env.BERTH_DOCKER_SOCKET) ?? '/run/berth/docker.sock',
+    controlPlane: str(values['control-plane']) ?? str(env.BERTH_CONTROL_PLANE),
+    joinToken: str(values['join-token']) ?? str(env.BERTH_JOIN_TOKEN),
+    name: str(values.name) ?? str(env.BERTH_HOST_NAME),
+  });
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const key = issue.path[0] as keyof AgentConfig;
+    throw new ConfigError(`invalid ${flagOf[key] ?? String(key)}: ${issue.message}`);
+  }
+  return result.data;
+}

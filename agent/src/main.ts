@@ -1,0 +1,84 @@
+/**
+ * berth-agent: the engine daemon for one host. Runs standalone (Docker API on
+ * a unix socket) or joined to a control plane over an outbound websocket.
+ */
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, loadAgentConfig } from './config/agent-config.ts';
+import { acquirePidLock } from './daemon/pid-lock.ts';
+import { listenUnix } from './docker-api/listen-unix.ts';
+import { createDockerApiServer } from './docker-api/server.ts';
+import { dataLayout } from './engine/layout.ts';
+import { readHostInfo } from './link/host-info.ts';
+import { LinkClient } from './link/link-client.ts';
+
+function log(message: string): void {
+  console.log(`${new Date().toISOString()} ${message}`);
+}
+
+function die(message: string): never {
+  console.error(`berth-agent: ${message}`);
+  process.exit(1);
+}
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadAgentConfig>;
+  try {
+    config = loadAgentConfig(process.argv.slice(2), process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) die(err.message);
+    throw err;
+  }
+  const layout = dataLayout(config.dataRoot);
+  try {
+    mkdirSync(layout.agent, { recursive: true, mode: 0o700 });
+    accessSync(config.dataRoot, constants.W_OK);
+  } catch (err) {
+    die(`data root ${config.dataRoot} is not writable: ${(err as Error).message}`);
+  }
+  let releaseLock: () => void;
+  try {
+    releaseLock = acquirePidLock(join(layout.agent, 'agent.pid'), `agent on ${config.dataRoot}`);
+  } catch (err) {
+    die((err as Error).message);
+  }
+
+  const dockerApi = createDockerApiServer();
+  try {
+    await listenUnix(dockerApi, config.dockerSocket);
+  } catch (err) {
+    releaseLock();
+    die(`cannot serve the Docker API on ${config.dockerSocket}: ${(err as Error).message}`);
+  }
+  log(`Docker API on unix://${config.dockerSocket}`);
+
+  let link: LinkClient | undefined;
+  if (config.controlPlane) {
+    link = new LinkClient({
+      controlPlane: config.controlPlane,
+      joinToken: config.joinToken,
+      credentialFile: join(layout.agent, 'credential.json'),
+      hostInfo: () => readHostInfo(config.name),
+      log,
+    });
+    try {
+      await link.start();
+    } catch (err) {
+      dockerApi.close();
+      releaseLock();
+      die((err as Error).message);
+    }
+  }
+
+  const shutdown = (signal: string) => {
+    log(`${signal}: stopping (containers keep running)`);
+    link?.stop();
+    dockerApi.close();
+    releaseLock();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+await main();
