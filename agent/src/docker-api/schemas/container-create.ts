@@ -127,7 +127,7 @@ function restartPolicyName(name: string): 'no' | 'on-failure' | 'always' | 'unle
 
 /** Translates Docker's create body into the engine's spec; the engine's schema validates the rest. */
 export function toContainerSpec(body: ContainerCreateBody, name: string | undefined): ContainerSpecInput {
-  const hc = body.HostConfig ?? {};
+  const hc = body.HostConfig ?? HostConfig.parse({});
   let cpuPeriodUs = hc.CpuPeriod;
   let cpuQuotaUs = hc.CpuQuota;
   if (hc.NanoCpus) {
