@@ -8,6 +8,7 @@ import { ConfigError, loadAgentConfig } from './config/agent-config.ts';
 import { acquirePidLock } from './daemon/pid-lock.ts';
 import { listenUnix } from './docker-api/listen-unix.ts';
 import { createDockerApiServer } from './docker-api/server.ts';
+import { openEngine } from './engine/engine.ts';
 import { dataLayout } from './engine/layout.ts';
 import { readHostInfo } from './link/host-info.ts';
 import { LinkClient } from './link/link-client.ts';
@@ -43,7 +44,14 @@ async function main(): Promise<void> {
     die((err as Error).message);
   }
 
-  const dockerApi = createDockerApiServer();
+  let engine: Awaited<ReturnType<typeof openEngine>>;
+  try {
+    engine = await openEngine({ dataRoot: config.dataRoot });
+  } catch (err) {
+    releaseLock();
+    die(`cannot open the engine: ${(err as Error).message}`);
+  }
+  const dockerApi = createDockerApiServer(engine);
   try {
     await listenUnix(dockerApi, config.dockerSocket);
   } catch (err) {

@@ -25,5 +25,26 @@ int failx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 typedef int (*subcommand_fn)(int argc, char **argv);
 
 int cmd_fsops(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_exec(int argc, char **argv);
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* util.c: small I/O helpers, all following the convention above */
+int read_all(int fd, void *buf, size_t len);
+int write_all(int fd, const void *buf, size_t len);
+/* writes a whole small file (procfs/sysfs/cgroup files); no O_CREAT */
+int write_file(const char *path, const char *data);
+/* creates path.tmp, writes, renames over path: readers see old or new, never half */
+int write_file_atomic(const char *path, const char *data, size_t len);
+/* field 22 of /proc/<pid>/stat: guards a stored pid against reuse */
+int proc_start_time(pid_t pid, unsigned long long *out);
+/* appends s[0..n) JSON-escaped (as JSON.stringify does; invalid UTF-8 as U+FFFD) to out; returns bytes written */
+size_t json_escape(char *out, const char *s, size_t n);
+/* "2026-11-22T14:00:00.123456789Z" into buf (at least 32 bytes) */
+void now_rfc3339(char *buf, size_t size);
+/* closes fd unless negative, keeping errno; sets it to -1 */
+void close_fd(int *fd);
 
 #endif

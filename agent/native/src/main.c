@@ -32,7 +32,9 @@ static const struct {
   subcommand_fn fn;
   const char *usage;
 } subcommands[] = {
-    {"fsops", cmd_fsops, "fsops < OPS   filesystem operations Node lacks (whiteouts, xattrs, device nodes, mounts)"},
+    {"run", cmd_run, "run < PLAN   start a container under a new monitor (plan format: agent/native/README.md)"},
+    {"exec", cmd_exec, "exec 3< PLAN   run a process inside a running container"},
+    {"fsops", cmd_fsops, "fsops ROOT < OPS   filesystem calls Node lacks (whiteouts, opaque dirs, device nodes, xattrs)"},
 };
 
 int main(int argc, char **argv) {

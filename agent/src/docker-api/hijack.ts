@@ -6,6 +6,9 @@ import type { Duplex } from 'node:stream';
  * `Connection: Upgrade, Upgrade: tcp`, the server answers 101 and from then on
  * the socket carries raw (or multiplexed) container streams both ways.
  * A client that sends no Upgrade header still gets the streams, after a 200.
+ * Clients half-close their write side after sending stdin: node's http server
+ * creates its sockets with allowHalfOpen, so output still reaches them; the
+ * hijacking code must end the socket itself once the streams are done.
  */
 export function wantsUpgrade(req: IncomingMessage): boolean {
   return (req.headers.upgrade ?? '').toLowerCase() === 'tcp';

@@ -1,62 +1,55 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import os from 'node:os';
+import type { Engine } from '../engine/engine.ts';
 import { AGENT_VERSION } from '../version.ts';
+import { ApiError, sendError } from './errors.ts';
+import { type RouteHandler, Router } from './router.ts';
+import { systemRoutes } from './routes/system.ts';
+import { API_VERSION } from './version.ts';
 
-/** The newest Docker Engine API version Berth speaks, and the oldest it accepts. */
-export const API_VERSION = '1.47';
-export const MIN_API_VERSION = '1.24';
-
-type Handler = (req: IncomingMessage, res: ServerResponse) => void;
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
-  res.end(text);
+/** Splits `/v1.41/containers/json` into the version and the route path. */
+export function splitVersion(path: string): { version: string | undefined; path: string } {
+  const m = /^\/v(\d+\.\d+)(\/.*)$/.exec(path);
+  return m ? { version: m[1], path: m[2]! } : { version: undefined, path };
 }
 
-/** Strips the optional `/v1.NN` prefix clients put before every path. */
-export function routePath(url: string): string {
-  const path = url.split('?')[0] ?? '/';
-  return path.replace(/^\/v\d+\.\d+(?=\/)/, '');
+export function buildRouter(engine: Engine): Router {
+  const router = new Router();
+  systemRoutes(router, engine);
+  return router;
 }
-
-const routes: Record<string, Handler> = {
-  'GET /_ping': (_req, res) => {
-    res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': 2 });
-    res.end('OK');
-  },
-  'HEAD /_ping': (_req, res) => {
-    res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': 0 });
-    res.end();
-  },
-  'GET /version': (_req, res) =>
-    sendJson(res, 200, {
-      Platform: { Name: 'Berth' },
-      Components: [{ Name: 'Engine', Version: AGENT_VERSION, Details: { ApiVersion: API_VERSION } }],
-      Version: AGENT_VERSION,
-      ApiVersion: API_VERSION,
-      MinAPIVersion: MIN_API_VERSION,
-      Os: os.platform(),
-      Arch: os.arch() === 'x64' ? 'amd64' : os.arch(),
-      KernelVersion: os.release(),
-    }),
-};
 
 /**
- * The Docker Engine API front door. Each response carries the headers clients
- * negotiate with (`Api-Version`, `Server`); unknown endpoints get Docker's JSON
- * error shape so the CLI prints a readable message.
+ * The Docker Engine API front door: a thin adapter from Docker's HTTP API to
+ * the engine. Every response carries the headers clients negotiate with;
+ * every error leaves through the one table in errors.ts. Attach and exec
+ * upgrade the connection and arrive through the same router.
  */
-export function createDockerApiServer(): Server {
-  return createServer((req, res) => {
+export function createDockerApiServer(engine: Engine): Server {
+  const router = buildRouter(engine);
+  const dispatch = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://docker');
+    const { version, path } = splitVersion(url.pathname);
+    const match = router.match(req.method ?? 'GET', path);
+    if (!match)
+      throw new ApiError(
+        404,
+        `page not found: ${req.method} ${url.pathname} is not a Docker API endpoint Berth serves`,
+      );
+    const handler: RouteHandler = match.handler;
+    await handler({
+      req,
+      res,
+      params: match.params,
+      query: url.searchParams,
+      apiVersion: version ?? API_VERSION,
+    });
+  };
+  const server = createServer({ requestTimeout: 0 }, (req, res) => {
     res.setHeader('Api-Version', API_VERSION);
     res.setHeader('Server', `Berth/${AGENT_VERSION} (linux)`);
     res.setHeader('Docker-Experimental', 'false');
-    const handler = routes[`${req.method} ${routePath(req.url ?? '/')}`];
-    if (handler) handler(req, res);
-    else
-      sendJson(res, 404, {
-        message: `page not found: ${req.method} ${req.url} is not supported by Berth yet`,
-      });
+    res.setHeader('Ostype', 'linux');
+    dispatch(req, res).catch((err) => sendError(res, err));
   });
+  return server;
 }

@@ -49,7 +49,8 @@ export class ContainerStore {
     if (exact) return exact;
     if (!/^[0-9a-f]{1,64}$/.test(ref)) return undefined;
     const matches = [...this.byId.keys()].filter((id) => id.startsWith(ref));
-    if (matches.length > 1) throw new EngineError('invalid', `multiple IDs found with provided prefix: ${ref}`);
+    if (matches.length > 1)
+      throw new EngineError('invalid', `multiple IDs found with provided prefix: ${ref}`);
     return matches[0] === undefined ? undefined : this.byId.get(matches[0]);
   }
 

@@ -1,0 +1,25 @@
+/* `berth-runtime run`: one process start per container; the plan arrives on stdin. */
+#include <stdlib.h>
+#include <unistd.h>
+#include "common.h"
+#include "monitor.h"
+#include "plan.h"
+
+int cmd_run(int argc, char **argv) {
+  (void)argc, (void)argv;
+  struct plan p;
+  if (plan_read(0, &p) < 0) return -1;
+  pid_t pid = fork();
+  if (pid < 0) {
+    plan_free(&p);
+    return fail("fork monitor");
+  }
+  if (pid > 0) {
+    /* the monitor reports on the stdout we share; the agent reads until it closes */
+    plan_free(&p);
+    return 0;
+  }
+  /* a session of its own: the agent's process group and terminal are not the monitor's */
+  if (setsid() < 0) _exit(fail("setsid") ? EXIT_HELPER_FAILED : 0);
+  _exit(monitor_main(&p));
+}

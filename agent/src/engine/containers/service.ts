@@ -1,0 +1,401 @@
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { HostCgroupManager } from '../cgroups/index.ts';
+import { EngineError } from '../errors.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import type { ImageStore } from '../images/image-store.ts';
+import type { Snapshotter } from '../snapshots/snapshotter.ts';
+import type { VolumeStore } from '../volumes/index.ts';
+import type { ContainerStore } from './container-store.ts';
+import { hostnameFile, hostsFile, resolvConfFile } from './init-files.ts';
+import { newContainerId, randomName } from './names.ts';
+import type { ContainerRecord } from './record.ts';
+import { resolveCommand } from './resolve-command.ts';
+import { decideRestart, restartsOnDaemonStart } from './restart-policy.ts';
+import { parseSignal } from './signals.ts';
+import { ContainerSpec, type ContainerSpecInput } from './spec.ts';
+import {
+  assertCanKill,
+  assertCanPause,
+  assertCanRemove,
+  assertCanStart,
+  assertCanUnpause,
+  initialState,
+  isActive,
+} from './state.ts';
+import type { TaskExit, TaskPort } from './task-port.ts';
+
+export interface ContainerServiceDeps {
+  store: ContainerStore;
+  images: ImageStore;
+  snapshotter: Snapshotter;
+  volumes: VolumeStore;
+  cgroups: HostCgroupManager;
+  tasks: TaskPort;
+  events: EventBus;
+  /** builds the OCI runtime spec for a record (tasks/oci own Docker's defaults) */
+  buildSpec: (record: ContainerRecord, rootfsDir: string) => Promise<unknown>;
+  hostResolvConf?: () => Promise<string>;
+}
+
+const DEFAULT_STOP_TIMEOUT_S = 10;
+
+/**
+ * Container lifecycle over the image store, snapshotter, cgroups and the
+ * runtime. Each operation checks the state it needs first; a failed create or
+ * start undoes what it made before reporting.
+ */
+export class ContainerService {
+  private readonly exitWatchers = new Map<string, Promise<void>>();
+  private readonly waiters = new Map<string, Set<(exitCode: number) => void>>();
+  private readonly restartDelays = new Map<string, number>();
+
+  constructor(private readonly deps: ContainerServiceDeps) {}
+
+  /**
+   * Live-restore, at agent start: running containers are re-adopted from
+   * their monitors; those that ended while the agent was away get their exit
+   * recorded (and their restart policy applied); leftovers of a create that
+   * crashed half-way are removed.
+   */
+  async restore(): Promise<void> {
+    const { leftovers } = await this.deps.store.load();
+    for (const id of leftovers) {
+      await this.deps.tasks.cleanup(id).catch(() => {});
+      await this.deps.snapshotter.remove(id).catch(() => {});
+      await rm(this.deps.store.dir(id), { recursive: true, force: true });
+    }
+    for (const record of this.deps.store.all()) {
+      if (!isActive(record.state.status)) {
+        if (
+          restartsOnDaemonStart(
+            record.spec.host.restartPolicy,
+            record.state.stoppedByUser,
+            record.state.exitCode,
+          )
+        ) {
+          await this.launch(record).catch((err) =>
+            console.error(`container ${record.id}: restart failed: ${err}`),
+          );
+        }
+        continue;
+      }
+      const found = await this.deps.tasks.adopt(record.id);
+      if (found?.running) {
+        if (record.state.status === 'restarting') record.state = { ...record.state, status: 'running' };
+        record.state.pid = found.pid;
+        this.watchExit(record);
+      } else {
+        const exit = found?.exit ?? { exitCode: 255, finishedAt: new Date().toISOString() };
+        await this.onExit(record.id, exit);
+      }
+    }
+  }
+
+  list(): ContainerRecord[] {
+    return this.deps.store.all();
+  }
+
+  get(ref: string): ContainerRecord {
+    return this.deps.store.get(ref);
+  }
+
+  async create(input: ContainerSpecInput): Promise<ContainerRecord> {
+    const spec = ContainerSpec.parse(input);
+    const { store, images, snapshotter } = this.deps;
+    const image = await images.resolve(spec.image);
+    const id = newContainerId();
+    const name = spec.name ?? randomName((n) => store.nameTaken(n));
+    store.reserveName(name, id);
+    let snapshotMade = false;
+    try {
+      const command = resolveCommand(
+        {
+          ...image.config.config,
+          Entrypoint: image.config.config?.Entrypoint,
+          Cmd: image.config.config?.Cmd,
+        },
+        spec,
+      );
+      const snapshot = await images.prepareRootfs(id, image.id);
+      snapshotMade = true;
+      const hostname = spec.hostname ?? id.slice(0, 12);
+      const etc = join(snapshot.initDir, 'etc');
+      await writeInitFiles(etc, hostname, await (this.deps.hostResolvConf ?? readHostResolvConf)());
+      const record: ContainerRecord = {
+        id,
+        name,
+        created: new Date().toISOString(),
+        spec,
+        imageId: image.id,
+        imageRef: spec.image,
+        ...command,
+        hostname,
+        graphDriver: {
+          lowerDir: snapshot.graphDriver.Data.LowerDir,
+          upperDir: snapshot.upperDir,
+          mergedDir: snapshot.mergedDir,
+          workDir: snapshot.workDir,
+        },
+        volumes: [],
+        logPath: join(store.dir(id), `${id}-json.log`),
+        hostsPath: join(etc, 'hosts'),
+        hostnamePath: join(etc, 'hostname'),
+        resolvConfPath: join(etc, 'resolv.conf'),
+        state: initialState(),
+      };
+      await store.save(record);
+      this.deps.events.publish('container', 'create', id, { name, image: spec.image });
+      return record;
+    } catch (err) {
+      store.releaseName(name, id);
+      if (snapshotMade) await snapshotter.remove(id).catch(() => {});
+      throw err;
+    }
+  }
+
+  async start(ref: string): Promise<void> {
+    const record = this.get(ref);
+    assertCanStart(record.id, record.state.status);
+    await this.launch(record);
+  }
+
+  private async launch(record: ContainerRecord): Promise<void> {
+    const { cgroups, tasks, snapshotter, store } = this.deps;
+    const snapshot = await snapshotter.get(record.id);
+    const cgroup = await cgroups.create(record.id, record.spec.host.resources);
+    try {
+      const spec = await this.deps.buildSpec(record, snapshot.mergedDir);
+      const { pid } = await tasks.start({
+        id: record.id,
+        spec,
+        rootfs: snapshot.mount,
+        cgroupProcs: cgroup.procsFiles(),
+        logDir: store.dir(record.id),
+        logMaxSizeBytes: record.spec.host.logConfig.maxSizeBytes,
+        logMaxFiles: record.spec.host.logConfig.maxFiles,
+        tty: record.spec.tty,
+        openStdin: record.spec.openStdin,
+      });
+      record.state = {
+        ...record.state,
+        status: 'running',
+        pid,
+        exitCode: 0,
+        oomKilled: false,
+        error: '',
+        startedAt: new Date().toISOString(),
+        stoppedByUser: false,
+      };
+      await store.save(record);
+    } catch (err) {
+      await tasks.cleanup(record.id).catch(() => {});
+      await cgroup.destroy().catch(() => {});
+      record.state = { ...record.state, error: err instanceof Error ? err.message : String(err) };
+      await store.save(record).catch(() => {});
+      throw err;
+    }
+    this.deps.events.publish('container', 'start', record.id, { name: record.name, image: record.imageRef });
+    this.watchExit(record);
+  }
+
+  /** Follows a running task to its end, then records the exit and applies the restart policy. */
+  private watchExit(record: ContainerRecord): void {
+    const watcher = this.deps.tasks
+      .waitExit(record.id)
+      .then((exit) => this.onExit(record.id, exit))
+      .catch((err) => console.error(`container ${record.id}: ${err instanceof Error ? err.message : err}`))
+      .finally(() => this.exitWatchers.delete(record.id));
+    this.exitWatchers.set(record.id, watcher);
+  }
+
+  private async onExit(id: string, exit: TaskExit): Promise<void> {
+    const record = this.deps.store.find(id);
+    if (!record) return;
+    const cgroup = await this.deps.cgroups.open(id);
+    const oomKilled = ((await cgroup?.oomKills().catch(() => 0)) ?? 0) > 0;
+    await cgroup?.destroy().catch(() => {});
+    await this.deps.tasks.cleanup(id).catch(() => {});
+    const ranForMs = Date.parse(exit.finishedAt) - Date.parse(record.state.startedAt);
+    record.state = {
+      ...record.state,
+      status: 'exited',
+      pid: 0,
+      exitCode: exit.exitCode,
+      oomKilled,
+      finishedAt: exit.finishedAt,
+    };
+    await this.deps.store.save(record);
+    const attributes = { name: record.name, image: record.imageRef, exitCode: String(exit.exitCode) };
+    if (oomKilled)
+      this.deps.events.publish('container', 'oom', id, { name: record.name, image: record.imageRef });
+    this.deps.events.publish('container', 'die', id, attributes);
+    for (const notify of this.waiters.get(id) ?? []) notify(exit.exitCode);
+    this.waiters.delete(id);
+
+    if (record.spec.host.autoRemove) {
+      await this.remove(id, { force: true, volumes: true }).catch(() => {});
+      return;
+    }
+    const decision = decideRestart(record.spec.host.restartPolicy, {
+      exitCode: exit.exitCode,
+      stoppedByUser: record.state.stoppedByUser,
+      restartCount: record.state.restartCount,
+      ranForMs,
+      previousDelayMs: this.restartDelays.get(id) ?? 0,
+    });
+    if (!decision.restart) return;
+    this.restartDelays.set(id, decision.delayMs);
+    record.state = { ...record.state, status: 'restarting', restartCount: record.state.restartCount + 1 };
+    await this.deps.store.save(record);
+    setTimeout(() => {
+      const current = this.deps.store.find(id);
+      if (current?.state.status !== 'restarting') return;
+      this.launch(current).catch(async (err) => {
+        current.state = { ...current.state, status: 'exited', error: String(err) };
+        await this.deps.store.save(current).catch(() => {});
+      });
+    }, decision.delayMs).unref();
+  }
+
+  async kill(ref: string, signal = 'SIGKILL'): Promise<void> {
+    const record = this.get(ref);
+    const signo = parseSignal(signal);
+    assertCanKill(record.id, record.state.status);
+    if (record.state.status === 'restarting') {
+      record.state = { ...record.state, status: 'exited', stoppedByUser: true };
+      await this.deps.store.save(record);
+      return;
+    }
+    await this.deps.tasks.kill(record.id, signo);
+    this.deps.events.publish('container', 'kill', record.id, { name: record.name, signal: String(signo) });
+  }
+
+  /** The stop signal, then SIGKILL after the timeout; resolves once the container has exited. */
+  async stop(ref: string, timeoutSeconds?: number, signal?: string): Promise<void> {
+    const record = this.get(ref);
+    if (!isActive(record.state.status))
+      throw new EngineError('not_modified', `container ${record.id} is not running`);
+    record.state = { ...record.state, stoppedByUser: true };
+    await this.deps.store.save(record);
+    if (record.state.status === 'restarting') {
+      record.state = { ...record.state, status: 'exited' };
+      await this.deps.store.save(record);
+      return;
+    }
+    if (record.state.status === 'paused') await this.unpause(record.id);
+    const exited = this.waitForExit(record.id);
+    const stopSignal = parseSignal(signal ?? record.spec.stopSignal ?? 'SIGTERM');
+    const timeout = timeoutSeconds ?? record.spec.stopTimeout ?? DEFAULT_STOP_TIMEOUT_S;
+    await this.deps.tasks.kill(record.id, stopSignal).catch(() => {});
+    const killed = await Promise.race([
+      exited.then(() => false),
+      new Promise<boolean>((resolve) =>
+        setTimeout(() => resolve(true), timeout < 0 ? 2 ** 31 - 1 : timeout * 1000).unref(),
+      ),
+    ]);
+    if (killed) {
+      await this.deps.tasks.kill(record.id, parseSignal('SIGKILL')).catch(() => {});
+      await exited;
+    }
+    this.deps.events.publish('container', 'stop', record.id, { name: record.name });
+  }
+
+  async restart(ref: string, timeoutSeconds?: number): Promise<void> {
+    const record = this.get(ref);
+    if (isActive(record.state.status)) await this.stop(record.id, timeoutSeconds);
+    await this.launch(this.get(record.id));
+    this.deps.events.publish('container', 'restart', record.id, { name: record.name });
+  }
+
+  async pause(ref: string): Promise<void> {
+    const record = this.get(ref);
+    assertCanPause(record.id, record.state.status);
+    const cgroup = await this.requireCgroup(record.id);
+    await cgroup.freeze();
+    record.state = { ...record.state, status: 'paused' };
+    await this.deps.store.save(record);
+    this.deps.events.publish('container', 'pause', record.id, { name: record.name });
+  }
+
+  async unpause(ref: string): Promise<void> {
+    const record = this.get(ref);
+    assertCanUnpause(record.id, record.state.status);
+    const cgroup = await this.requireCgroup(record.id);
+    await cgroup.thaw();
+    record.state = { ...record.state, status: 'running' };
+    await this.deps.store.save(record);
+    this.deps.events.publish('container', 'unpause', record.id, { name: record.name });
+  }
+
+  private async requireCgroup(id: string) {
+    const cgroup = await this.deps.cgroups.open(id);
+    if (!cgroup) throw new EngineError('internal', `container ${id} has no cgroup`);
+    return cgroup;
+  }
+
+  /** Resolves with the exit code of the current run (or the last one, when not running). */
+  waitForExit(ref: string): Promise<number> {
+    const record = this.get(ref);
+    if (!isActive(record.state.status)) return Promise.resolve(record.state.exitCode);
+    return new Promise((resolve) => {
+      const set = this.waiters.get(record.id) ?? new Set();
+      set.add(resolve);
+      this.waiters.set(record.id, set);
+    });
+  }
+
+  async remove(ref: string, options: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
+    const record = this.get(ref);
+    assertCanRemove(record.id, record.state.status, options.force ?? false);
+    if (isActive(record.state.status)) {
+      record.state = { ...record.state, stoppedByUser: true };
+      const exited = this.waitForExit(record.id);
+      if (record.state.status === 'paused') await (await this.requireCgroup(record.id)).thaw();
+      await this.deps.tasks.kill(record.id, parseSignal('SIGKILL')).catch(() => {});
+      await exited;
+    }
+    await this.exitWatchers.get(record.id);
+    await this.deps.tasks.cleanup(record.id).catch(() => {});
+    await this.deps.snapshotter.remove(record.id);
+    if (options.volumes) {
+      for (const volume of record.volumes.filter((v) => v.anonymous)) {
+        await this.deps.volumes.remove(volume.name).catch(() => {});
+      }
+    }
+    await this.deps.store.delete(record);
+    this.deps.events.publish('container', 'destroy', record.id, {
+      name: record.name,
+      image: record.imageRef,
+    });
+  }
+
+  async rename(ref: string, newName: string): Promise<void> {
+    const record = this.get(ref);
+    const name = ContainerSpec.shape.name.parse(newName.replace(/^\//, ''));
+    if (name === undefined || name === record.name) return;
+    this.deps.store.reserveName(name, record.id);
+    const oldName = record.name;
+    record.name = name;
+    try {
+      await this.deps.store.save(record);
+    } catch (err) {
+      record.name = oldName;
+      this.deps.store.releaseName(name, record.id);
+      throw err;
+    }
+    this.deps.store.releaseName(oldName, record.id);
+    this.deps.events.publish('container', 'rename', record.id, { name, oldName: `/${oldName}` });
+  }
+}
+
+async function readHostResolvConf(): Promise<string> {
+  return readFile('/etc/resolv.conf', 'utf8').catch(() => '');
+}
+
+async function writeInitFiles(etc: string, hostname: string, hostResolvConf: string): Promise<void> {
+  await mkdir(etc, { recursive: true, mode: 0o755 });
+  await writeFile(join(etc, 'hostname'), hostnameFile(hostname), { mode: 0o644 });
+  await writeFile(join(etc, 'hosts'), hostsFile(hostname), { mode: 0o644 });
+  await writeFile(join(etc, 'resolv.conf'), resolvConfFile(hostResolvConf), { mode: 0o644 });
+}
