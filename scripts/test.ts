@@ -52,7 +52,7 @@ function nodeSuites(paths: string[]): void {
     '--test-timeout=300000',
     '--test-reporter=spec',
     '--test-reporter-destination=stdout',
-    `--test-reporter=${join(root, 'scripts/test-count-reporter.ts')}`,
+    `--test-reporter=${join(root, 'scripts/test-count-reporter.mjs')}`,
     `--test-reporter-destination=${countsFile}`,
     ...files,
   ]);
