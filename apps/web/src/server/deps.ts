@@ -1,0 +1,13 @@
+/** What services need from the running control plane; built once in control-plane.ts. */
+import type { Db } from '@berth/db';
+import type { FailureRateLimiter } from './auth/rate-limit.ts';
+import type { Config } from './config.ts';
+
+export type Log = (message: string) => void;
+
+export interface Deps {
+  db: Db;
+  config: Config;
+  log: Log;
+  loginLimiter: FailureRateLimiter;
+}

@@ -1,0 +1,47 @@
+/** The hosts page's data: every host with what its agent last reported. */
+import type { Db, Host } from '@berth/db';
+
+type HostRow = Pick<
+  Host,
+  | 'id'
+  | 'name'
+  | 'hostname'
+  | 'os'
+  | 'kernel'
+  | 'arch'
+  | 'cpus'
+  | 'memoryBytes'
+  | 'agentVersion'
+  | 'status'
+  | 'lastSeenAt'
+>;
+
+/** JSON-safe over tRPC without a transformer: memory as a number (exact below 8 PiB), dates as ISO strings. */
+export type HostSummary = Omit<HostRow, 'memoryBytes' | 'lastSeenAt'> & {
+  memoryBytes: number;
+  lastSeenAt: string | null;
+};
+
+export async function listHosts(db: Db): Promise<HostSummary[]> {
+  const hosts = await db.host.findMany({
+    orderBy: [{ name: 'asc' }, { id: 'asc' }],
+    select: {
+      id: true,
+      name: true,
+      hostname: true,
+      os: true,
+      kernel: true,
+      arch: true,
+      cpus: true,
+      memoryBytes: true,
+      agentVersion: true,
+      status: true,
+      lastSeenAt: true,
+    },
+  });
+  return hosts.map((host) => ({
+    ...host,
+    memoryBytes: Number(host.memoryBytes),
+    lastSeenAt: host.lastSeenAt?.toISOString() ?? null,
+  }));
+}

@@ -1,0 +1,170 @@
+/**
+ * The control plane's end of the agent link (LINK_PATH): one websocket per agent. The first frame
+ * must be a hello (join token or host credential); after the welcome, the agent sends heartbeats
+ * and we answer each. Anything off-protocol is refused with a LinkClose code, logged, and changes
+ * nothing. A closed or silent link marks its host offline.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import {
+  AgentMessage,
+  type ControlMessage,
+  HEARTBEAT_TIMEOUT_MS,
+  LinkClose,
+  parseFrame,
+} from '@berth/protocol';
+import { type RawData, WebSocket, WebSocketServer } from 'ws';
+import type { Deps } from '../deps.ts';
+import { ServiceError } from '../errors.ts';
+import { authenticateHost, joinHost, markHostOffline, touchHost } from './host-presence.ts';
+
+export interface LinkServerOptions {
+  /** Close a link that sent nothing for this long (protocol default: three missed heartbeats). */
+  heartbeatTimeoutMs?: number;
+  /** Close a connection that has not said hello within this long. */
+  helloTimeoutMs?: number;
+}
+
+export interface LinkServer {
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Host ids with a live, authenticated link. */
+  connectedHostIds(): string[];
+  /** Says goodbye to every agent (1001) and waits until their hosts are marked offline. */
+  close(): Promise<void>;
+}
+
+/** Frames are small JSON messages; anything larger is not the link talking. */
+const MAX_FRAME_BYTES = 64 * 1024;
+
+export function createLinkServer(
+  deps: Pick<Deps, 'db' | 'log'>,
+  options: LinkServerOptions = {},
+): LinkServer {
+  const heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? HEARTBEAT_TIMEOUT_MS;
+  const helloTimeoutMs = options.helloTimeoutMs ?? 10_000;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  const live = new Map<string, WebSocket>();
+  const writes = new Set<Promise<void>>();
+
+  /** Presence writes run in the background; close() waits for them. */
+  function track(write: Promise<void>): void {
+    const done = write.catch((err) => deps.log(`link: database write failed: ${(err as Error).message}`));
+    writes.add(done);
+    void done.finally(() => writes.delete(done));
+  }
+
+  function send(ws: WebSocket, message: ControlMessage): void {
+    if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
+  }
+
+  function onConnection(ws: WebSocket, req: IncomingMessage): void {
+    const address = req.socket.remoteAddress ?? 'unknown';
+    let hostId: string | undefined;
+    let closed = false;
+    let chain = Promise.resolve();
+
+    const refuse = (code: number, reason: string) => {
+      if (closed) return;
+      closed = true; // one refusal per connection; later frames are ignored
+      deps.log(`link: refused ${hostId ? `host ${hostId}` : address}: ${reason}`);
+      send(ws, { type: 'refused', reason });
+      ws.close(code, reason.slice(0, 120));
+      // A peer that never answers the close handshake is cut off.
+      setTimeout(() => ws.terminate(), 2000).unref();
+    };
+
+    let timer = setTimeout(() => refuse(LinkClose.unauthorized, 'no hello in time'), helloTimeoutMs);
+
+    const onHello = async (message: Extract<AgentMessage, { type: 'hello' }>) => {
+      const { auth, host: info } = message;
+      let credential: string | undefined;
+      try {
+        if (auth.kind === 'join') {
+          ({ hostId, credential } = await joinHost(deps.db, { joinToken: auth.joinToken, info, address }));
+          deps.log(`link: host ${info.hostname} joined as ${hostId} from ${address}`);
+        } else {
+          ({ hostId } = await authenticateHost(deps.db, {
+            hostId: auth.hostId,
+            credential: auth.credential,
+            info,
+          }));
+        }
+      } catch (err) {
+        if (err instanceof ServiceError) return refuse(LinkClose.unauthorized, err.message);
+        deps.log(`link: hello from ${address} failed: ${(err as Error).message}`);
+        return ws.close(1011, 'internal error');
+      }
+      if (closed) {
+        // The agent left while we were checking it; a joined host keeps its record, shown offline.
+        track(markHostOffline(deps.db, hostId));
+        return;
+      }
+      live.get(hostId)?.close(LinkClose.replaced, 'replaced by a newer connection');
+      live.set(hostId, ws);
+      clearTimeout(timer);
+      timer = setTimeout(
+        () => refuse(LinkClose.heartbeatTimeout, 'no heartbeat in time'),
+        heartbeatTimeoutMs,
+      );
+      send(ws, { type: 'welcome', hostId, ...(credential ? { credential } : {}) });
+    };
+
+    const onFrame = async (data: RawData, isBinary: boolean) => {
+      if (closed) return;
+      if (isBinary) return refuse(LinkClose.badMessage, 'binary frames are not part of the link');
+      const message = parseFrame(AgentMessage, data.toString());
+      if (message instanceof Error) return refuse(LinkClose.badMessage, `bad frame: ${message.message}`);
+      if (!hostId) {
+        if (message.type !== 'hello') return refuse(LinkClose.badMessage, 'the first frame must be a hello');
+        return await onHello(message);
+      }
+      switch (message.type) {
+        case 'hello':
+          return refuse(LinkClose.badMessage, 'already authenticated');
+        case 'heartbeat':
+          timer.refresh();
+          track(touchHost(deps.db, hostId));
+          return send(ws, { type: 'heartbeat', sentAt: Date.now() });
+        default: {
+          const unreachable: never = message;
+          return refuse(LinkClose.badMessage, `unexpected frame ${JSON.stringify(unreachable)}`);
+        }
+      }
+    };
+
+    // Frames are handled one at a time, so a heartbeat never overtakes the hello it follows.
+    ws.on('message', (data, isBinary) => {
+      chain = chain.then(() => onFrame(data, isBinary));
+    });
+    ws.on('error', (err) => deps.log(`link: ${address}: ${err.message}`));
+    ws.on('close', () => {
+      closed = true;
+      clearTimeout(timer);
+      if (hostId && live.get(hostId) === ws) {
+        live.delete(hostId);
+        track(markHostOffline(deps.db, hostId));
+      }
+    });
+  }
+
+  wss.on('connection', onConnection);
+
+  return {
+    handleUpgrade(req, socket, head) {
+      wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    },
+    connectedHostIds: () => [...live.keys()],
+    async close() {
+      for (const ws of wss.clients) ws.close(1001, 'control plane stopping');
+      const deadline = Date.now() + 2000;
+      while ([...wss.clients].some((ws) => ws.readyState !== WebSocket.CLOSED) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      for (const ws of wss.clients) ws.terminate();
+      // terminate() emits 'close' on the next tick; let those handlers queue their writes.
+      await new Promise((r) => setImmediate(r));
+      while (writes.size > 0) await Promise.all([...writes]);
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}

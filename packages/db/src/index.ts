@@ -1,0 +1,2 @@
+export { createPrismaClient, type Db, SECRET_FIELDS } from './client.ts';
+export * from './generated/prisma/client.ts';
