@@ -35,11 +35,14 @@ if [ "${#missing[@]}" -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# npm dependencies, exactly as the lockfile says; reinstalled only when the lockfile changed.
+# npm dependencies at the versions the lockfile pins; run only when the lockfile changed.
+# Not `npm ci`: it insists the lockfile also lists every platform's optional binary (biome's and
+# turbo's darwin/windows builds), which a filtered registry may not serve; `npm install --no-save`
+# installs the locked tree and never rewrites the lockfile.
 lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ ! -f node_modules/.berth-lock-hash ] || [ "$(cat node_modules/.berth-lock-hash)" != "$lock_hash" ]; then
-  echo "berth: installing npm dependencies (npm ci)"
-  npm ci --no-audit --no-fund --loglevel=error
+  echo "berth: installing npm dependencies"
+  npm install --no-save --no-audit --no-fund --loglevel=error
   echo "$lock_hash" > node_modules/.berth-lock-hash
 fi
 
