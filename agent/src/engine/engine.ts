@@ -1,9 +1,15 @@
+import { mkdir } from 'node:fs/promises';
 import { createCgroupManager, type HostCgroupManager } from './cgroups/index.ts';
+import { ContainerStore } from './containers/container-store.ts';
+import { runtimeTaskPort } from './containers/runtime-task-port.ts';
+import { ContainerService } from './containers/service.ts';
+import { isActive } from './containers/state.ts';
 import { EventBus } from './events/event-bus.ts';
 import { createImageStack } from './images/create-image-stack.ts';
 import type { ImageStore } from './images/image-store.ts';
 import { type DataLayout, dataLayout } from './layout.ts';
 import type { OverlaySnapshotter } from './snapshots/overlay-snapshotter.ts';
+import { Runtime } from './tasks/index.ts';
 import { VolumeStore } from './volumes/index.ts';
 
 export interface EngineOptions {
@@ -24,17 +30,51 @@ export interface Engine {
   snapshotter: OverlaySnapshotter;
   volumes: VolumeStore;
   cgroups: HostCgroupManager;
+  runtime: Runtime;
+  containers: ContainerService;
 }
 
 export async function openEngine(options: EngineOptions): Promise<Engine> {
   const layout = dataLayout(options.dataRoot);
   const events = new EventBus();
-  const stack = createImageStack({ layout });
+  const store = new ContainerStore(layout.containers);
+  // images and volumes ask the containers layer whether something is in use
+  const stack = createImageStack({
+    layout,
+    isInUse: (imageId) => {
+      const users = store.all().filter((c) => c.imageId === imageId);
+      if (users.some((c) => isActive(c.state.status))) return 'running';
+      return users.length > 0 ? 'stopped' : null;
+    },
+  });
   await stack.start();
   stack.images.events.subscribe((e) => {
     events.publish('image', e.action, e.id, e.ref === undefined ? {} : { name: e.ref });
   });
-  const volumes = await VolumeStore.open(layout.volumes, () => false);
+  const volumes = await VolumeStore.open(layout.volumes, (name) =>
+    store.all().some((c) => c.volumes.some((v) => v.name === name)),
+  );
   const cgroups = await createCgroupManager({ parent: options.cgroupParent ?? 'berth' });
-  return { layout, events, images: stack.images, snapshotter: stack.snapshotter, volumes, cgroups };
+  await mkdir(layout.tasks, { recursive: true, mode: 0o700 });
+  const runtime = new Runtime({ tasksDir: layout.tasks });
+  const containers = new ContainerService({
+    store,
+    images: stack.images,
+    snapshotter: stack.snapshotter,
+    volumes,
+    cgroups,
+    tasks: runtimeTaskPort(runtime),
+    events,
+  });
+  await containers.restore();
+  return {
+    layout,
+    events,
+    images: stack.images,
+    snapshotter: stack.snapshotter,
+    volumes,
+    cgroups,
+    runtime,
+    containers,
+  };
 }

@@ -1,16 +1,21 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HostCgroupManager } from '../cgroups/index.ts';
 import { EngineError } from '../errors.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { ImageStore } from '../images/image-store.ts';
-import type { Snapshotter } from '../snapshots/snapshotter.ts';
-import type { VolumeStore } from '../volumes/index.ts';
+import type { RuntimeSpecInput } from '../oci/spec.ts';
+import type { ContainerSnapshot, Snapshotter } from '../snapshots/snapshotter.ts';
+import { populateFromImage, type VolumeStore } from '../volumes/index.ts';
+import { buildRuntimeSpec } from './build-runtime-spec.ts';
 import type { ContainerStore } from './container-store.ts';
+import { hostHardLimit } from './host-limits.ts';
+import { readContainerFile } from './image-files.ts';
 import { hostnameFile, hostsFile, resolvConfFile } from './init-files.ts';
 import { newContainerId, randomName } from './names.ts';
 import type { ContainerRecord } from './record.ts';
 import { resolveCommand } from './resolve-command.ts';
+import { resolveUser } from './resolve-user.ts';
 import { decideRestart, restartsOnDaemonStart } from './restart-policy.ts';
 import { parseSignal } from './signals.ts';
 import { ContainerSpec, type ContainerSpecInput } from './spec.ts';
@@ -33,8 +38,6 @@ export interface ContainerServiceDeps {
   cgroups: HostCgroupManager;
   tasks: TaskPort;
   events: EventBus;
-  /** builds the OCI runtime spec for a record (tasks/oci own Docker's defaults) */
-  buildSpec: (record: ContainerRecord, rootfsDir: string) => Promise<unknown>;
   hostResolvConf?: () => Promise<string>;
 }
 
@@ -137,7 +140,7 @@ export class ContainerService {
           mergedDir: snapshot.mergedDir,
           workDir: snapshot.workDir,
         },
-        volumes: [],
+        volumes: await this.prepareVolumes(spec, snapshot),
         logPath: join(store.dir(id), `${id}-json.log`),
         hostsPath: join(etc, 'hosts'),
         hostnamePath: join(etc, 'hostname'),
@@ -154,6 +157,40 @@ export class ContainerService {
     }
   }
 
+  /**
+   * Named and anonymous volumes for the container's volume mounts, created
+   * when missing; a new, empty volume gets the image's content at its target
+   * (Docker's copy-up) unless the mount says nocopy.
+   */
+  private async prepareVolumes(
+    spec: ContainerSpec,
+    snapshot: ContainerSnapshot,
+  ): Promise<ContainerRecord['volumes']> {
+    const out: ContainerRecord['volumes'] = [];
+    const layers = [snapshot.upperDir, ...snapshot.graphDriver.Data.LowerDir.split(':')];
+    for (const mount of spec.host.mounts) {
+      if (mount.type !== 'volume') continue;
+      const anonymous = mount.source === '';
+      const volume = await this.deps.volumes.create(anonymous ? {} : { name: mount.source });
+      out.push({ name: volume.Name, target: mount.target, anonymous });
+      if (mount.noCopy) continue;
+      const source = await firstDirectory(layers, mount.target);
+      if (source) await populateFromImage(this.deps.volumes, volume.Name, source);
+    }
+    return out;
+  }
+
+  private async runtimeSpec(record: ContainerRecord, rootPath: string): Promise<RuntimeSpecInput> {
+    const layers = [record.graphDriver.upperDir, ...record.graphDriver.lowerDir.split(':')];
+    const user = resolveUser(
+      record.user,
+      await readContainerFile(layers, 'etc/passwd'),
+      await readContainerFile(layers, 'etc/group'),
+    );
+    const volumePaths = new Map(record.volumes.map((v) => [v.target, this.deps.volumes.mountpoint(v.name)]));
+    return buildRuntimeSpec({ record, rootPath, user, volumePaths, hostHardLimit: (r) => hostHardLimit(r) });
+  }
+
   async start(ref: string): Promise<void> {
     const record = this.get(ref);
     assertCanStart(record.id, record.state.status);
@@ -165,7 +202,7 @@ export class ContainerService {
     const snapshot = await snapshotter.get(record.id);
     const cgroup = await cgroups.create(record.id, record.spec.host.resources);
     try {
-      const spec = await this.deps.buildSpec(record, snapshot.mergedDir);
+      const spec = await this.runtimeSpec(record, snapshot.mergedDir);
       const { pid } = await tasks.start({
         id: record.id,
         spec,
@@ -387,6 +424,14 @@ export class ContainerService {
     this.deps.store.releaseName(oldName, record.id);
     this.deps.events.publish('container', 'rename', record.id, { name, oldName: `/${oldName}` });
   }
+}
+
+async function firstDirectory(layers: string[], target: string): Promise<string | undefined> {
+  for (const layer of layers) {
+    const dir = join(layer, target);
+    if ((await stat(dir).catch(() => undefined))?.isDirectory()) return dir;
+  }
+  return undefined;
 }
 
 async function readHostResolvConf(): Promise<string> {

@@ -1,3 +1,4 @@
+import type { RuntimeSpecInput } from '../oci/spec.ts';
 import type { MountSpec } from '../snapshots/snapshotter.ts';
 
 /**
@@ -7,7 +8,7 @@ import type { MountSpec } from '../snapshots/snapshotter.ts';
 export interface TaskLaunch {
   id: string;
   /** the OCI runtime spec (config.json content) the containers layer resolved */
-  spec: unknown;
+  spec: RuntimeSpecInput;
   rootfs: MountSpec;
   cgroupProcs: string[];
   logDir: string;

@@ -1,3 +1,14 @@
-export { CAPABILITIES, type Capability, capabilityMask, DOCKER_DEFAULT_CAPABILITIES } from './capabilities.ts';
-export { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS, type DefaultSpecOptions, defaultMounts, defaultSpec } from './defaults.ts';
+export {
+  CAPABILITIES,
+  type Capability,
+  capabilityMask,
+  DOCKER_DEFAULT_CAPABILITIES,
+} from './capabilities.ts';
+export {
+  DEFAULT_MASKED_PATHS,
+  DEFAULT_READONLY_PATHS,
+  type DefaultSpecOptions,
+  defaultMounts,
+  defaultSpec,
+} from './defaults.ts';
 export { Mount, Namespace, Process, Rlimit, RuntimeSpec, type RuntimeSpecInput } from './spec.ts';

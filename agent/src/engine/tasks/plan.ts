@@ -152,7 +152,9 @@ const DEV_LINKS: [string, string][] = [
 ];
 
 function mountOps(m: Mount, userns: boolean, cgroups: CgroupMountSource[] | undefined): PlanOp[] {
-  const { flags, data } = mountFlags(m.options);
+  const { flags: parsed, data } = mountFlags(m.options);
+  // OCI's type "bind" without a bind option still means a (recursive) bind mount
+  const flags = m.type === 'bind' && !(parsed & MS.BIND) ? parsed | MS.BIND | MS.REC : parsed;
   const type = m.type === 'bind' ? '' : (m.type ?? '');
   const source = m.source ?? type;
   if (m.type !== 'cgroup') return [['mount', source, m.destination, type, String(flags), data]];
@@ -162,20 +164,35 @@ function mountOps(m: Mount, userns: boolean, cgroups: CgroupMountSource[] | unde
   // v1 and hybrid: a tmpfs holding one mount per hierarchy, made read-only once filled (runc's way)
   const ops: PlanOp[] = [['mount', 'tmpfs', m.destination, 'tmpfs', String(flags & ~MS.RDONLY), 'mode=755']];
   for (const c of cgroups) {
-    ops.push(['mount', c.fstype, `${m.destination}/${c.dir}`, c.fstype, String(flags), c.fstype === 'cgroup' ? c.data : '']);
+    ops.push([
+      'mount',
+      c.fstype,
+      `${m.destination}/${c.dir}`,
+      c.fstype,
+      String(flags),
+      c.fstype === 'cgroup' ? c.data : '',
+    ]);
   }
   if (flags & MS.RDONLY && !userns) {
-    ops.push(['mount', '', m.destination, '', String(MS.REMOUNT | MS.RDONLY | (flags & ~MS.RDONLY)), 'mode=755']);
+    ops.push([
+      'mount',
+      '',
+      m.destination,
+      '',
+      String(MS.REMOUNT | MS.RDONLY | (flags & ~MS.RDONLY)),
+      'mode=755',
+    ]);
   }
   return ops;
 }
 
 function deviceOps(userns: boolean): PlanOp[] {
-  const ops: PlanOp[] = DEVICES.map(([path, major, minor]): PlanOp =>
-    // a user namespace may not mknod: bind the host's nodes instead
-    userns
-      ? ['mount', path, path, '', String(MS.BIND), '']
-      : ['mknod', path, 'c', String(major), String(minor), '438', '0', '0'],
+  const ops: PlanOp[] = DEVICES.map(
+    ([path, major, minor]): PlanOp =>
+      // a user namespace may not mknod: bind the host's nodes instead
+      userns
+        ? ['mount', path, path, '', String(MS.BIND), '']
+        : ['mknod', path, 'c', String(major), String(minor), '438', '0', '0'],
   );
   for (const [target, link] of DEV_LINKS) ops.push(['symlink', target, link]);
   return ops;
@@ -216,7 +233,8 @@ export function processOps(proc: RuntimeSpec['process'], seccompBpf?: Uint8Array
   }
   if (proc.terminal) {
     ops.push(['terminal']);
-    if (proc.consoleSize) ops.push(['winsize', String(proc.consoleSize.height), String(proc.consoleSize.width)]);
+    if (proc.consoleSize)
+      ops.push(['winsize', String(proc.consoleSize.height), String(proc.consoleSize.width)]);
   }
   return ops;
 }
@@ -228,16 +246,27 @@ export function specToPlan(spec: RuntimeSpec, x: PlanExtras): PlanOp[] {
   }
   const linux = spec.linux;
   const userns = linux.namespaces.some((n) => n.type === 'user');
-  if (userns && !linux.namespaces.some((n) => n.type === 'user' && n.path) && linux.uidMappings.length === 0) {
+  if (
+    userns &&
+    !linux.namespaces.some((n) => n.type === 'user' && n.path) &&
+    linux.uidMappings.length === 0
+  ) {
     throw new EngineError('invalid', 'a new user namespace needs uidMappings and gidMappings');
   }
-  const ops: PlanOp[] = [['version', '1'], ['id', x.id], ['task-dir', x.taskDir], ['socket', x.socketPath]];
+  const ops: PlanOp[] = [
+    ['version', '1'],
+    ['id', x.id],
+    ['task-dir', x.taskDir],
+    ['socket', x.socketPath],
+  ];
   if (x.log) ops.push(['log', x.log.path, String(x.log.maxSizeBytes ?? 0), String(x.log.maxFiles ?? 1)]);
   if (x.overlay) ops.push(['overlay', x.overlay.cwd ?? '', x.overlay.options.join(','), x.overlay.target]);
   for (const file of x.cgroupProcs ?? []) ops.push(['cgroup-procs', file]);
   for (const ns of linux.namespaces) ops.push(['namespace', ns.type, ns.path ?? '']);
-  for (const m of linux.uidMappings) ops.push(['uid-map', String(m.containerID), String(m.hostID), String(m.size)]);
-  for (const m of linux.gidMappings) ops.push(['gid-map', String(m.containerID), String(m.hostID), String(m.size)]);
+  for (const m of linux.uidMappings)
+    ops.push(['uid-map', String(m.containerID), String(m.hostID), String(m.size)]);
+  for (const m of linux.gidMappings)
+    ops.push(['gid-map', String(m.containerID), String(m.hostID), String(m.size)]);
   ops.push(['rootfs', spec.root.path, spec.root.readonly ? '1' : '0']);
   let devTmpfs = false;
   for (const m of spec.mounts) {
@@ -260,7 +289,8 @@ export function encodePlan(ops: readonly PlanOp[]): Buffer {
   const parts: string[] = [];
   for (const op of ops) {
     for (const s of op) {
-      if (s.includes('\0')) throw new EngineError('invalid', `plan string contains NUL: ${JSON.stringify(s)}`);
+      if (s.includes('\0'))
+        throw new EngineError('invalid', `plan string contains NUL: ${JSON.stringify(s)}`);
       parts.push(s, '\0');
     }
   }
