@@ -27,6 +27,7 @@ typedef int (*subcommand_fn)(int argc, char **argv);
 int cmd_fsops(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_exec(int argc, char **argv);
+int cmd_unmount(int argc, char **argv);
 
 #include <stddef.h>
 #include <sys/types.h>

@@ -33,8 +33,7 @@ int open_pty_peer(int master) {
   return slave;
 }
 
-int become_tty_session(int slave) {
-  if (setsid() < 0) return fail("setsid");
+int take_tty(int slave) {
   if (ioctl(slave, TIOCSCTTY, 0) < 0) return fail("set controlling terminal");
   for (int fd = 0; fd < 3; fd++)
     if (dup2(slave, fd) < 0) return fail("dup2 pty");
@@ -70,7 +69,8 @@ void container_init(const struct plan *p, const struct init_io *io) {
   int terminal = plan_has(p, OP_TERMINAL);
   /* step: wait until the monitor put us in our cgroup and wrote the id maps */
   if (sync_recv(io->sync, buf, sizeof(buf), &fd) != 1 || buf[0] != 'G') die(io, EXIT_HELPER_FAILED, NULL);
-  if (join_namespaces(p) < 0 || unshare_cgroup_namespace(p) < 0) die(io, EXIT_HELPER_FAILED, NULL);
+  if (join_namespaces(p) < 0 || become_namespace_root(p) < 0 || unshare_cgroup_namespace(p) < 0)
+    die(io, EXIT_HELPER_FAILED, NULL);
   const struct op *root = plan_find(p, OP_ROOTFS);
   if (!root) die(io, EXIT_HELPER_FAILED, "plan has no rootfs");
   /* step: the filesystem */
@@ -90,7 +90,7 @@ void container_init(const struct plan *p, const struct init_io *io) {
   if (pivot_into(root->arg[0]) < 0 || finish_rootfs(p) < 0) die(io, EXIT_HELPER_FAILED, NULL);
   /* step: the rest of the environment, then who we are */
   if (apply_sysctls_and_hostname(p) < 0 || apply_rlimits(p) < 0) die(io, EXIT_HELPER_FAILED, NULL);
-  if (terminal ? become_tty_session(slave) < 0 : setsid() < 0) die(io, EXIT_HELPER_FAILED, NULL);
+  if (setsid() < 0) die(io, EXIT_HELPER_FAILED, "setsid failed");
   const struct op *cwd = plan_find(p, OP_CWD);
   int seccomp_pending = 0;
   if (apply_identity(p, &seccomp_pending) < 0) die(io, EXIT_HELPER_FAILED, NULL);
@@ -104,8 +104,8 @@ void container_init(const struct plan *p, const struct init_io *io) {
   int code = lookup_command(p, path, sizeof(path), msg, sizeof(msg));
   if (code) die(io, code, msg);
   /* step: stdio; from here our stderr is the container's */
-  if (!terminal && (dup2(io->in, 0) < 0 || dup2(io->out, 1) < 0 || dup2(io->err, 2) < 0))
-    die(io, EXIT_HELPER_FAILED, "dup2 stdio");
+  if (terminal ? take_tty(slave) < 0 : dup2(io->in, 0) < 0 || dup2(io->out, 1) < 0 || dup2(io->err, 2) < 0)
+    die(io, EXIT_HELPER_FAILED, "setting up stdio failed");
   if (!plan_has(p, OP_START_NOW)) {
     if (sync_send(io->sync, 'C', NULL, 0, -1) < 0) _exit(EXIT_HELPER_FAILED);
     if (sync_recv(io->sync, buf, sizeof(buf), &fd) != 1 || buf[0] != 'S') _exit(EXIT_HELPER_FAILED);
@@ -113,6 +113,7 @@ void container_init(const struct plan *p, const struct init_io *io) {
   if (seccomp_pending && apply_seccomp(p) < 0) die(io, EXIT_HELPER_FAILED, NULL);
   reset_signals();
   execve(path, p->argv, p->envp);
-  snprintf(msg, sizeof(msg), "exec: \"%s\": %s", p->argv[0], strerror(errno));
-  die(io, errno == ENOENT ? 127 : 126, msg);
+  int err = errno;
+  snprintf(msg, sizeof(msg), "exec: \"%s\": %s", p->argv[0], strerror(err));
+  die(io, err == ENOENT ? 127 : 126, msg);
 }

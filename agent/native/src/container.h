@@ -13,8 +13,8 @@ void container_init(const struct plan *p, const struct init_io *io) __attribute_
 
 /* a pty's slave end, opened through the master (the peer lives in the same devpts instance) */
 int open_pty_peer(int master);
-/* setsid, the slave as stdin/stdout/stderr and controlling terminal */
-int become_tty_session(int slave);
+/* the slave as controlling terminal (of the session we lead) and stdin/stdout/stderr */
+int take_tty(int slave);
 /* default signal handling and an empty mask, as a fresh process expects */
 void reset_signals(void);
 #endif

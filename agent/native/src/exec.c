@@ -22,6 +22,7 @@
 #include <unistd.h>
 #include "common.h"
 #include "container.h"
+#include "mounts.h"
 #include "namespaces.h"
 #include "plan.h"
 #include "process.h"
@@ -78,7 +79,7 @@ static void child(const struct plan *p, int fds[N_NS], int slave) {
   char path[4096], msg[600];
   if (join_cgroups(p, getpid()) < 0 || enter(fds, 6, N_NS) < 0) _exit(EXIT_HELPER_FAILED);
   if (apply_rlimits(p) < 0) _exit(EXIT_HELPER_FAILED);
-  if (slave >= 0 ? become_tty_session(slave) < 0 : setsid() < 0) _exit(EXIT_HELPER_FAILED);
+  if (setsid() < 0 || (slave >= 0 && take_tty(slave) < 0)) _exit(EXIT_HELPER_FAILED);
   int seccomp_pending = 0;
   if (apply_identity(p, &seccomp_pending) < 0) _exit(EXIT_HELPER_FAILED);
   const struct op *cwd = plan_find(p, OP_CWD);
@@ -95,9 +96,10 @@ static void child(const struct plan *p, int fds[N_NS], int slave) {
   if (seccomp_pending && apply_seccomp(p) < 0) _exit(EXIT_HELPER_FAILED);
   reset_signals();
   execve(path, p->argv, p->envp);
-  snprintf(msg, sizeof(msg), "exec: \"%s\": %s", p->argv[0], strerror(errno));
-  control("error %d %s\n", errno == ENOENT ? 127 : 126, msg);
-  _exit(errno == ENOENT ? 127 : 126);
+  int err = errno;
+  snprintf(msg, sizeof(msg), "exec: \"%s\": %s", p->argv[0], strerror(err));
+  control("error %d %s\n", err == ENOENT ? 127 : 126, msg);
+  _exit(err == ENOENT ? 127 : 126);
 }
 
 static void resize_from(int master, char *buf, size_t *have) {
@@ -158,10 +160,14 @@ int cmd_exec(int argc, char **argv) {
   if (open_namespaces(pid, fds) < 0) return -1;
   if (plan_has(&p, OP_TERMINAL)) {
     char path[64];
-    /* the container's devpts instance, so `tty` inside names /dev/pts/N */
-    snprintf(path, sizeof(path), "/proc/%d/root/dev/pts/ptmx", pid);
-    master = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC);
-    if (master < 0) return fail("open %s", path);
+    /* the container's devpts instance, so `tty` inside names /dev/pts/N; resolved inside its root
+       so a symlink planted in the container cannot point us at the host */
+    snprintf(path, sizeof(path), "/proc/%d/root", pid);
+    int root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (root < 0) return fail("open %s", path);
+    master = open_in_root(root, "/dev/pts/ptmx", O_RDWR | O_NOCTTY);
+    close(root);
+    if (master < 0) return fail("open %s/dev/pts/ptmx", path);
     if ((slave = open_pty_peer(master)) < 0) return -1;
     const struct op *ws = plan_find(&p, OP_WINSIZE);
     if (ws) {

@@ -34,6 +34,7 @@ static const struct {
 } subcommands[] = {
     {"run", cmd_run, "run < PLAN   start a container under a new monitor (plan format: agent/native/README.md)"},
     {"exec", cmd_exec, "exec 3< PLAN   run a process inside a running container"},
+    {"unmount", cmd_unmount, "unmount TARGET   lazily unmount a rootfs whose monitor died"},
     {"fsops", cmd_fsops, "fsops ROOT < OPS   filesystem calls Node lacks (whiteouts, opaque dirs, device nodes, xattrs)"},
 };
 

@@ -1,14 +1,7 @@
 /*
  * The monitor. One poll loop over: SIGCHLD (signalfd), the attach socket and
- * its clients, and the container's output (stdout/stderr pipes or the pty
- * master). Output goes to the json-file log and to attached clients.
- *
- * Attach protocol (unix stream socket, both directions): frames of
- * type (1 byte) + big-endian length (4 bytes) + payload (≤ 4096 bytes).
- *   client → monitor: 'a' attach to output; 'i' stdin bytes; 'c' close stdin;
- *     'r' resize "ROWS COLS"; 's' start a created container; 'w' wait for exit
- *   monitor → client: '1' stdout bytes; '2' stderr bytes; 'o' done;
- *     'e' error text; 'x' exited "CODE SIGNAL"
+ * its clients (attach.c), and the container's output (stdout/stderr pipes or
+ * the pty master). Output goes to the json-file log and to attached clients.
  */
 #include <fcntl.h>
 #include <poll.h>
@@ -25,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "common.h"
+#include "attach.h"
 #include "container.h"
 #include "jsonlog.h"
 #include "monitor.h"
@@ -32,32 +26,9 @@
 #include "namespaces.h"
 #include "sync.h"
 
-#define MAX_CLIENTS 16
-#define FRAME_MAX 4096
 #define DRAIN_MS 2000 /* after the init exits, how long output may keep coming */
 
-struct client {
-  int fd;
-  int attached, waiting;
-  size_t have;
-  unsigned char buf[5 + FRAME_MAX];
-};
-
-struct monitor {
-  const struct plan *p;
-  pid_t init;
-  unsigned long long init_start, self_start;
-  int sigfd, listen_fd, sync_fd;
-  int out_fd, err_fd, in_fd; /* with a terminal: out_fd is the master, in_fd a dup of it, err_fd -1 */
-  int terminal, created, exited, status;
-  char error[600];
-  char state_path[4096];
-  char started_at[40], finished_at[40];
-  struct jsonlog log;
-  int logging;
-};
-
-static struct client clients[MAX_CLIENTS];
+struct client clients[MAX_CLIENTS];
 static struct linebuf out_line = {.stream = "stdout"}, err_line = {.stream = "stderr"};
 
 static int exit_code(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status); }
@@ -79,40 +50,6 @@ static int write_state(struct monitor *m, const char *status) {
   return write_file_atomic(m->state_path, buf, (size_t)n);
 }
 
-static int send_frame(int fd, char type, const void *data, size_t len) {
-  unsigned char head[5] = {(unsigned char)type, (unsigned char)(len >> 24), (unsigned char)(len >> 16),
-                           (unsigned char)(len >> 8), (unsigned char)len};
-  struct iovec iov[2] = {{head, 5}, {(void *)data, len}};
-  struct msghdr msg = {.msg_iov = iov, .msg_iovlen = len ? 2 : 1};
-  size_t total = 5 + len;
-  while (total > 0) {
-    ssize_t w = sendmsg(fd, &msg, MSG_NOSIGNAL);
-    if (w < 0 && errno == EINTR) continue;
-    if (w < 0) return -1;
-    total -= (size_t)w;
-    /* rare: a partial send; finish with plain writes */
-    if (total > 0) {
-      size_t done = 5 + len - total;
-      if (done < 5 && write_all(fd, head + done, 5 - done) < 0) return -1;
-      size_t off = done < 5 ? 0 : done - 5;
-      return write_all(fd, (const char *)data + off, len - off);
-    }
-  }
-  return 0;
-}
-
-static void drop_client(struct client *c) {
-  close_fd(&c->fd);
-  c->attached = c->waiting = 0;
-  c->have = 0;
-}
-
-static void broadcast(char type, const char *data, size_t len) {
-  for (int i = 0; i < MAX_CLIENTS; i++)
-    if (clients[i].fd >= 0 && clients[i].attached && send_frame(clients[i].fd, type, data, len) < 0)
-      drop_client(&clients[i]);
-}
-
 /* reads what a stream has; 0 at end of stream (EIO from a pty master whose slave is gone counts as end) */
 static int pump(struct monitor *m, int *fd, struct linebuf *line, char type) {
   char buf[8192];
@@ -129,7 +66,7 @@ static int pump(struct monitor *m, int *fd, struct linebuf *line, char type) {
   return 1;
 }
 
-static int start_init(struct monitor *m, char *err, size_t err_size) {
+int start_init(struct monitor *m, char *err, size_t err_size) {
   char buf[1024];
   int fd;
   if (!m->created) {
@@ -151,76 +88,6 @@ static int start_init(struct monitor *m, char *err, size_t err_size) {
   now_rfc3339(m->started_at, sizeof(m->started_at));
   write_state(m, "running");
   return 0;
-}
-
-static void handle_frame(struct monitor *m, struct client *c, char type, const char *data, size_t len) {
-  char err[700];
-  switch (type) {
-  case 'a':
-    c->attached = 1;
-    break;
-  case 'w':
-    c->waiting = 1;
-    break;
-  case 'i':
-    if (m->in_fd >= 0 && write_all(m->in_fd, data, len) < 0 && m->in_fd != m->out_fd) close_fd(&m->in_fd);
-    break;
-  case 'c':
-    if (m->in_fd >= 0 && !m->terminal) close_fd(&m->in_fd);
-    break;
-  case 'r': {
-    char text[32];
-    snprintf(text, sizeof(text), "%.*s", (int)(len < 31 ? len : 31), data);
-    struct winsize ws = {0};
-    if (m->terminal && m->out_fd >= 0 && sscanf(text, "%hu %hu", &ws.ws_row, &ws.ws_col) == 2)
-      ioctl(m->out_fd, TIOCSWINSZ, &ws);
-    if (send_frame(c->fd, 'o', NULL, 0) < 0) drop_client(c);
-    break;
-  }
-  case 's':
-    if (start_init(m, err, sizeof(err)) < 0) {
-      if (send_frame(c->fd, 'e', err, strlen(err)) < 0) drop_client(c);
-    } else if (send_frame(c->fd, 'o', NULL, 0) < 0) {
-      drop_client(c);
-    }
-    break;
-  default:
-    drop_client(c);
-  }
-}
-
-static void read_client(struct monitor *m, struct client *c) {
-  ssize_t n = read(c->fd, c->buf + c->have, sizeof(c->buf) - c->have);
-  if (n < 0 && errno == EINTR) return;
-  if (n <= 0) {
-    drop_client(c);
-    return;
-  }
-  c->have += (size_t)n;
-  while (c->fd >= 0 && c->have >= 5) {
-    size_t len = (size_t)c->buf[1] << 24 | (size_t)c->buf[2] << 16 | (size_t)c->buf[3] << 8 | c->buf[4];
-    if (len > FRAME_MAX) {
-      drop_client(c);
-      return;
-    }
-    if (c->have < 5 + len) return;
-    handle_frame(m, c, (char)c->buf[0], (const char *)c->buf + 5, len);
-    if (c->fd < 0) return;
-    memmove(c->buf, c->buf + 5 + len, c->have - 5 - len);
-    c->have -= 5 + len;
-  }
-}
-
-static void accept_client(int listen_fd) {
-  int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
-  if (fd < 0) return;
-  for (int i = 0; i < MAX_CLIENTS; i++) {
-    if (clients[i].fd < 0) {
-      clients[i].fd = fd;
-      return;
-    }
-  }
-  close(fd); /* full: the client sees end of file and retries */
 }
 
 static void reap(struct monitor *m) {
@@ -248,13 +115,16 @@ static long long now_ms(void) {
 static void serve(struct monitor *m) {
   long long deadline = 0;
   for (;;) {
-    struct pollfd fds[4 + MAX_CLIENTS];
+    struct pollfd fds[5 + MAX_CLIENTS];
     int n = 0;
     fds[n++] = (struct pollfd){m->sigfd, POLLIN, 0};
     fds[n++] = (struct pollfd){m->listen_fd, POLLIN, 0};
     fds[n++] = (struct pollfd){m->out_fd, POLLIN, 0};
     fds[n++] = (struct pollfd){m->err_fd, POLLIN, 0};
-    for (int i = 0; i < MAX_CLIENTS; i++) fds[n++] = (struct pollfd){clients[i].fd, POLLIN, 0};
+    for (int i = 0; i < MAX_CLIENTS; i++)
+      fds[n++] = (struct pollfd){clients[i].fd, m->stdin_waiter == &clients[i] ? 0 : POLLIN, 0};
+    if (m->stdin_waiter && (m->in_fd < 0 || m->stdin_waiter->fd < 0)) m->stdin_waiter = NULL;
+    fds[n++] = (struct pollfd){m->stdin_waiter ? m->in_fd : -1, POLLOUT, 0};
     if (m->exited) {
       if (!deadline) deadline = now_ms() + DRAIN_MS;
       if ((m->out_fd < 0 && m->err_fd < 0) || now_ms() >= deadline) return;
@@ -270,23 +140,14 @@ static void serve(struct monitor *m) {
     if (fds[3].revents) pump(m, &m->err_fd, &err_line, '2');
     if (fds[1].revents) accept_client(m->listen_fd);
     for (int i = 0; i < MAX_CLIENTS; i++)
-      if (fds[4 + i].fd >= 0 && fds[4 + i].revents && clients[i].fd == fds[4 + i].fd) read_client(m, &clients[i]);
+      if (fds[4 + i].fd >= 0 && fds[4 + i].revents && clients[i].fd == fds[4 + i].fd && m->stdin_waiter != &clients[i])
+        read_client(m, &clients[i]);
+    if (fds[4 + MAX_CLIENTS].revents && m->stdin_waiter) {
+      struct client *c = m->stdin_waiter;
+      m->stdin_waiter = NULL;
+      process_frames(m, c);
+    }
   }
-}
-
-static int listen_on(const char *path) {
-  struct sockaddr_un addr = {.sun_family = AF_UNIX};
-  if (strlen(path) >= sizeof(addr.sun_path)) return failx("socket path too long: %s", path);
-  strcpy(addr.sun_path, path);
-  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return fail("socket");
-  unlink(path);
-  if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(fd, 16) < 0) {
-    fail("listen on %s", path);
-    close(fd);
-    return -1;
-  }
-  return fd;
 }
 
 /* the container's end of each stdio pipe is handed to the init; ours stay here */
@@ -300,6 +161,7 @@ static int make_stdio(struct monitor *m, struct init_io *io) {
   if (plan_has(m->p, OP_STDIN)) {
     if (pipe2(in, O_CLOEXEC) < 0) return fail("pipe");
     io->in = in[0], m->in_fd = in[1];
+    if (fcntl(m->in_fd, F_SETFL, O_NONBLOCK) < 0) return fail("nonblocking stdin");
   } else {
     io->in = open("/dev/null", O_RDONLY | O_CLOEXEC);
     if (io->in < 0) return fail("open /dev/null");
@@ -415,6 +277,7 @@ int monitor_main(const struct plan *p) {
     int fd;
     int n = sync_recv(m->sync_fd, buf, sizeof(buf) - 1, &fd);
     if (n > 0 && buf[0] == 'T' && fd >= 0) {
+      if (fcntl(fd, F_SETFL, O_NONBLOCK) < 0) fail("nonblocking pty");
       m->out_fd = fd;
       m->in_fd = fd;
       continue;

@@ -37,7 +37,7 @@ void unmount_overlay(const struct plan *p) {
     fail("umount %s", o->arg[2]);
 }
 
-static int open_in_root(int rootfd, const char *path, int flags) {
+int open_in_root(int rootfd, const char *path, int flags) {
   struct open_how how = {.flags = (unsigned long long)(flags | O_CLOEXEC), .resolve = RESOLVE_IN_ROOT};
   while (*path == '/') path++;
   if (!*path) path = ".";

@@ -3,6 +3,8 @@
 #define BERTH_MOUNTS_H
 #include "plan.h"
 
+/* openat2(RESOLVE_IN_ROOT): path resolved as if rootfd were "/", symlinks included */
+int open_in_root(int rootfd, const char *path, int flags);
 /* host mount namespace: mounts the overlay named by OP_OVERLAY (if any) at its target */
 int mount_overlay(const struct plan *p);
 /* undoes mount_overlay (lazy: an exec'd process may still hold the tree for an instant) */

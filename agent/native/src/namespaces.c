@@ -7,6 +7,7 @@
  */
 #include <fcntl.h>
 #include <sched.h>
+#include <grp.h>
 #include <unistd.h>
 #include "common.h"
 #include "namespaces.h"
@@ -94,6 +95,18 @@ int join_namespaces(const struct plan *p) {
       int f = kind_flag(o->arg[0]);
       if (f < 0 || setns_path(o->arg[1], f) < 0) return -1;
     }
+  }
+  return 0;
+}
+
+int become_namespace_root(const struct plan *p) {
+  for (size_t i = 0; i < p->n_ops; i++) {
+    const struct op *o = &p->ops[i];
+    if (o->code != OP_NAMESPACE || strcmp(o->arg[0], "user") != 0) continue;
+    /* our credentials are still the host's ids, unmapped here: files we create would fail with EOVERFLOW */
+    if (setresgid(0, 0, 0) < 0) return fail("setresgid 0 in the user namespace");
+    if (setresuid(0, 0, 0) < 0) return fail("setresuid 0 in the user namespace");
+    if (setgroups(0, NULL) < 0) return fail("setgroups in the user namespace");
   }
   return 0;
 }

@@ -13,6 +13,8 @@ int join_cgroups(const struct plan *p, pid_t pid);
 int write_id_maps(const struct plan *p, pid_t pid);
 /* init: setns() into every namespace the plan names by path (pid excepted) */
 int join_namespaces(const struct plan *p);
+/* init, in a user namespace: root there (uid/gid 0 as mapped) */
+int become_namespace_root(const struct plan *p);
 /* init, once in its cgroup: a new cgroup namespace rooted there */
 int unshare_cgroup_namespace(const struct plan *p);
 #endif

@@ -25,12 +25,9 @@ int apply_rlimits(const struct plan *p) {
     if (parse_ll(o->arg[0], &res) < 0) return -1;
     struct rlimit host, want = {parse_rlim(o->arg[1]), parse_rlim(o->arg[2])};
     if (getrlimit((int)res, &host) < 0) return fail("getrlimit %lld", res);
-    /* never above the host's hard limit: without CAP_SYS_RESOURCE raising it fails */
-    if (host.rlim_max != RLIM_INFINITY && (want.rlim_max == RLIM_INFINITY || want.rlim_max > host.rlim_max))
-      want.rlim_max = host.rlim_max;
-    if (want.rlim_cur != RLIM_INFINITY ? (want.rlim_max != RLIM_INFINITY && want.rlim_cur > want.rlim_max)
-                                       : want.rlim_max != RLIM_INFINITY)
-      want.rlim_cur = want.rlim_max;
+    /* never above the host's hard limit: without CAP_SYS_RESOURCE raising it fails (RLIM_INFINITY is the largest value) */
+    if (want.rlim_max > host.rlim_max) want.rlim_max = host.rlim_max;
+    if (want.rlim_cur > want.rlim_max) want.rlim_cur = want.rlim_max;
     if (setrlimit((int)res, &want) < 0) return fail("setrlimit %lld", res);
   }
   return 0;

@@ -1,9 +1,17 @@
 /* `berth-runtime run`: one process start per container; the plan arrives on stdin. */
 #include <stdlib.h>
+#include <sys/mount.h>
 #include <unistd.h>
 #include "common.h"
 #include "monitor.h"
 #include "plan.h"
+
+/* `berth-runtime unmount TARGET`: what a monitor that died could not unmount */
+int cmd_unmount(int argc, char **argv) {
+  if (argc != 1) return failx("usage: unmount TARGET");
+  if (umount2(argv[0], MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT) return fail("umount %s", argv[0]);
+  return 0;
+}
 
 int cmd_run(int argc, char **argv) {
   (void)argc, (void)argv;

@@ -75,7 +75,7 @@ int proc_start_time(pid_t pid, unsigned long long *out) {
   char *p = strrchr(buf, ')');
   if (!p) return failx("%s: malformed", path);
   p++;
-  for (int field = 2; field < 22; field++) {
+  for (int field = 3; field < 22; field++) {
     p = strchr(p + 1, ' ');
     if (!p) return failx("%s: malformed", path);
   }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 
 export interface RequestContext {
   req: IncomingMessage;
@@ -7,6 +8,8 @@ export interface RequestContext {
   query: URLSearchParams;
   /** the API version the client asked for in the path, or the server's own */
   apiVersion: string;
+  /** set when the client asked to upgrade the connection (attach, exec start): the raw socket */
+  upgraded?: Duplex;
 }
 
 export type RouteHandler = (ctx: RequestContext) => Promise<void> | void;

@@ -1,8 +1,14 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Engine } from '../engine/engine.ts';
 import { AGENT_VERSION } from '../version.ts';
 import { ApiError, sendError } from './errors.ts';
 import { type RouteHandler, Router } from './router.ts';
+import { containerProcessRoutes } from './routes/container-processes.ts';
+import { containerStreamRoutes } from './routes/container-streams.ts';
+import { containerRoutes } from './routes/containers.ts';
+import { execRoutes } from './routes/exec.ts';
 import { systemRoutes } from './routes/system.ts';
 import { API_VERSION } from './version.ts';
 
@@ -15,6 +21,10 @@ export function splitVersion(path: string): { version: string | undefined; path:
 export function buildRouter(engine: Engine): Router {
   const router = new Router();
   systemRoutes(router, engine);
+  containerRoutes(router, engine);
+  containerStreamRoutes(router, engine);
+  containerProcessRoutes(router, engine);
+  execRoutes(router, engine);
   return router;
 }
 
@@ -26,7 +36,7 @@ export function buildRouter(engine: Engine): Router {
  */
 export function createDockerApiServer(engine: Engine): Server {
   const router = buildRouter(engine);
-  const dispatch = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const dispatch = async (req: IncomingMessage, res: ServerResponse, upgraded?: Duplex): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://docker');
     const { version, path } = splitVersion(url.pathname);
     const match = router.match(req.method ?? 'GET', path);
@@ -42,14 +52,28 @@ export function createDockerApiServer(engine: Engine): Server {
       params: match.params,
       query: url.searchParams,
       apiVersion: version ?? API_VERSION,
+      upgraded,
     });
   };
-  const server = createServer({ requestTimeout: 0 }, (req, res) => {
+  const commonHeaders = (res: ServerResponse) => {
     res.setHeader('Api-Version', API_VERSION);
     res.setHeader('Server', `Berth/${AGENT_VERSION} (linux)`);
     res.setHeader('Docker-Experimental', 'false');
     res.setHeader('Ostype', 'linux');
+  };
+  const server = createServer({ requestTimeout: 0 }, (req, res) => {
+    commonHeaders(res);
     dispatch(req, res).catch((err) => sendError(res, err));
+  });
+  // attach and exec start ask for `Upgrade: tcp`; node hands those over here with the raw socket
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (head.length > 0) socket.unshift(head);
+    const res = new ServerResponse(req);
+    res.assignSocket(socket as Socket);
+    commonHeaders(res);
+    dispatch(req, res, socket).catch((err) => {
+      if (!socket.destroyed) sendError(res, err);
+    });
   });
   return server;
 }

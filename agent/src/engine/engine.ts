@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { createCgroupManager, type HostCgroupManager } from './cgroups/index.ts';
 import { ContainerStore } from './containers/container-store.ts';
+import { ExecService } from './containers/exec-service.ts';
 import { runtimeTaskPort } from './containers/runtime-task-port.ts';
 import { ContainerService } from './containers/service.ts';
 import { isActive } from './containers/state.ts';
@@ -32,6 +33,7 @@ export interface Engine {
   cgroups: HostCgroupManager;
   runtime: Runtime;
   containers: ContainerService;
+  execs: ExecService;
 }
 
 export async function openEngine(options: EngineOptions): Promise<Engine> {
@@ -66,6 +68,10 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     tasks: runtimeTaskPort(runtime),
     events,
   });
+  const execs = new ExecService(runtime, (record, exec) => containers.execProcess(record, exec));
+  events.subscribe((e) => {
+    if (e.type === 'container' && e.action === 'destroy') execs.dropContainer(e.id);
+  });
   await containers.restore();
   return {
     layout,
@@ -76,5 +82,6 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     cgroups,
     runtime,
     containers,
+    execs,
   };
 }

@@ -15,8 +15,8 @@ function exitOf(state: Pick<TaskState, 'exitCode' | 'signal' | 'finishedAt'>): T
 /** The containers layer's TaskPort over the tasks Runtime. */
 export function runtimeTaskPort(runtime: Runtime): TaskPort {
   return {
-    async start(launch) {
-      const state = await runtime.run(launch.id, {
+    async start(launch, beforeExec) {
+      const options = {
         spec: launch.spec,
         overlay: launch.rootfs,
         cgroupProcs: launch.cgroupProcs,
@@ -26,9 +26,14 @@ export function runtimeTaskPort(runtime: Runtime): TaskPort {
           maxFiles: launch.logMaxFiles,
         },
         stdin: launch.openStdin,
-      });
-      return { pid: state.pid };
+      };
+      if (!beforeExec) return { pid: (await runtime.run(launch.id, options)).pid };
+      const created = await runtime.create(launch.id, options);
+      await beforeExec();
+      await runtime.start(launch.id);
+      return { pid: created.pid };
     },
+    attach: (id, opts) => runtime.attach(id, opts),
     async waitExit(id) {
       const status = await runtime.wait(id);
       const state = await runtime.state(id).catch(() => undefined);

@@ -1,14 +1,17 @@
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HostCgroupManager } from '../cgroups/index.ts';
+import type { CgroupResources } from '../cgroups/types.ts';
 import { EngineError } from '../errors.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { ImageStore } from '../images/image-store.ts';
-import type { RuntimeSpecInput } from '../oci/spec.ts';
+import { Process, type RuntimeSpecInput } from '../oci/spec.ts';
 import type { ContainerSnapshot, Snapshotter } from '../snapshots/snapshotter.ts';
+import type { AttachSession } from '../tasks/index.ts';
 import { populateFromImage, type VolumeStore } from '../volumes/index.ts';
-import { buildRuntimeSpec } from './build-runtime-spec.ts';
+import { buildRuntimeSpec, effectiveCapabilities } from './build-runtime-spec.ts';
 import type { ContainerStore } from './container-store.ts';
+import { type ExecConfig, execEnv } from './exec-service.ts';
 import { hostHardLimit } from './host-limits.ts';
 import { readContainerFile } from './image-files.ts';
 import { hostnameFile, hostsFile, resolvConfFile } from './init-files.ts';
@@ -18,7 +21,7 @@ import { resolveCommand } from './resolve-command.ts';
 import { resolveUser } from './resolve-user.ts';
 import { decideRestart, restartsOnDaemonStart } from './restart-policy.ts';
 import { parseSignal } from './signals.ts';
-import { ContainerSpec, type ContainerSpecInput } from './spec.ts';
+import { ContainerSpec, type ContainerSpecInput, type RestartPolicy } from './spec.ts';
 import {
   assertCanKill,
   assertCanPause,
@@ -51,6 +54,11 @@ const DEFAULT_STOP_TIMEOUT_S = 10;
 export class ContainerService {
   private readonly exitWatchers = new Map<string, Promise<void>>();
   private readonly waiters = new Map<string, Set<(exitCode: number) => void>>();
+  private readonly pendingAttaches = new Map<
+    string,
+    { stdin: boolean; resolve: (s: AttachSession | undefined) => void }[]
+  >();
+  private readonly removalWaiters = new Map<string, Set<(exitCode: number) => void>>();
   private readonly restartDelays = new Map<string, number>();
 
   constructor(private readonly deps: ContainerServiceDeps) {}
@@ -203,17 +211,33 @@ export class ContainerService {
     const cgroup = await cgroups.create(record.id, record.spec.host.resources);
     try {
       const spec = await this.runtimeSpec(record, snapshot.mergedDir);
-      const { pid } = await tasks.start({
-        id: record.id,
-        spec,
-        rootfs: snapshot.mount,
-        cgroupProcs: cgroup.procsFiles(),
-        logDir: store.dir(record.id),
-        logMaxSizeBytes: record.spec.host.logConfig.maxSizeBytes,
-        logMaxFiles: record.spec.host.logConfig.maxFiles,
-        tty: record.spec.tty,
-        openStdin: record.spec.openStdin,
-      });
+      const attachers = this.pendingAttaches.get(record.id) ?? [];
+      this.pendingAttaches.delete(record.id);
+      const attachFirst =
+        attachers.length === 0
+          ? undefined
+          : async () => {
+              for (const a of attachers) a.resolve(await tasks.attach(record.id, { stdin: a.stdin }));
+            };
+      const { pid } = await tasks
+        .start(
+          {
+            id: record.id,
+            spec,
+            rootfs: snapshot.mount,
+            cgroupProcs: cgroup.procsFiles(),
+            logDir: store.dir(record.id),
+            logMaxSizeBytes: record.spec.host.logConfig.maxSizeBytes,
+            logMaxFiles: record.spec.host.logConfig.maxFiles,
+            tty: record.spec.tty,
+            openStdin: record.spec.openStdin,
+          },
+          attachFirst,
+        )
+        .catch((err) => {
+          for (const a of attachers) a.resolve(undefined);
+          throw err;
+        });
       record.state = {
         ...record.state,
         status: 'running',
@@ -271,7 +295,11 @@ export class ContainerService {
     this.waiters.delete(id);
 
     if (record.spec.host.autoRemove) {
-      await this.remove(id, { force: true, volumes: true }).catch(() => {});
+      // after this exit watcher has finished: remove() waits for it
+      const watcher = this.exitWatchers.get(id);
+      void Promise.resolve(watcher)
+        .then(() => this.remove(id, { force: true, volumes: true }))
+        .catch((err) => console.error(`container ${id}: auto-remove failed: ${err}`));
       return;
     }
     const decision = decideRestart(record.spec.host.restartPolicy, {
@@ -371,10 +399,50 @@ export class ContainerService {
     return cgroup;
   }
 
-  /** Resolves with the exit code of the current run (or the last one, when not running). */
-  waitForExit(ref: string): Promise<number> {
+  /**
+   * Attaches to the container's main process: at once when it runs; when it
+   * has not started yet (`docker run` attaches first), at its next start,
+   * before its command runs, so no output is lost. Undefined if `giveUp`
+   * resolves first or the start fails.
+   */
+  async attach(ref: string, stdin: boolean, giveUp: Promise<void>): Promise<AttachSession | undefined> {
     const record = this.get(ref);
-    if (!isActive(record.state.status)) return Promise.resolve(record.state.exitCode);
+    if (record.state.status === 'running' || record.state.status === 'paused')
+      return this.deps.tasks.attach(record.id, { stdin });
+    return new Promise((resolve) => {
+      const entry = { stdin, resolve };
+      const list = this.pendingAttaches.get(record.id) ?? [];
+      list.push(entry);
+      this.pendingAttaches.set(record.id, list);
+      void giveUp.then(() => {
+        const current = this.pendingAttaches.get(record.id);
+        if (current?.includes(entry)) {
+          current.splice(current.indexOf(entry), 1);
+          resolve(undefined);
+        }
+      });
+    });
+  }
+
+  /**
+   * Docker's wait conditions: 'not-running' resolves at once for a container
+   * that is not running, 'next-exit' waits for the next exit even then (the
+   * CLI waits before it starts the container), and 'removed' waits for removal.
+   */
+  waitForExit(
+    ref: string,
+    condition: 'not-running' | 'next-exit' | 'removed' = 'not-running',
+  ): Promise<number> {
+    const record = this.get(ref);
+    if (condition === 'removed') {
+      return new Promise((resolve) => {
+        const set = this.removalWaiters.get(record.id) ?? new Set();
+        set.add(resolve);
+        this.removalWaiters.set(record.id, set);
+      });
+    }
+    if (condition === 'not-running' && !isActive(record.state.status))
+      return Promise.resolve(record.state.exitCode);
     return new Promise((resolve) => {
       const set = this.waiters.get(record.id) ?? new Set();
       set.add(resolve);
@@ -401,10 +469,54 @@ export class ContainerService {
       }
     }
     await this.deps.store.delete(record);
+    this.restartDelays.delete(record.id);
     this.deps.events.publish('container', 'destroy', record.id, {
       name: record.name,
       image: record.imageRef,
     });
+    for (const notify of this.removalWaiters.get(record.id) ?? []) notify(record.state.exitCode);
+    this.removalWaiters.delete(record.id);
+  }
+
+  /** `docker update`: new limits apply to a running container at once; the record keeps them for later starts. */
+  async update(
+    ref: string,
+    change: { resources?: CgroupResources; restartPolicy?: RestartPolicy },
+  ): Promise<void> {
+    const record = this.get(ref);
+    const resources = { ...record.spec.host.resources, ...change.resources };
+    if (isActive(record.state.status) && change.resources)
+      await (await this.requireCgroup(record.id)).update(change.resources);
+    record.spec = {
+      ...record.spec,
+      host: {
+        ...record.spec.host,
+        resources,
+        restartPolicy: change.restartPolicy ?? record.spec.host.restartPolicy,
+      },
+    };
+    await this.deps.store.save(record);
+    this.deps.events.publish('container', 'update', record.id, { name: record.name });
+  }
+
+  /** The process of an exec: the container's own (capabilities, rlimits), with the exec's command, env, user and cwd. */
+  async execProcess(record: ContainerRecord, exec: ExecConfig): Promise<Process> {
+    const spec = await this.runtimeSpec(
+      exec.user === undefined ? record : { ...record, user: exec.user },
+      record.graphDriver.mergedDir,
+    );
+    const process = Process.parse(spec.process);
+    const caps = exec.privileged ? effectiveCapabilities(true, [], []) : undefined;
+    return {
+      ...process,
+      args: exec.cmd,
+      env: execEnv(record, exec),
+      cwd: exec.workingDir || record.workingDir,
+      terminal: exec.tty,
+      capabilities: caps
+        ? { bounding: caps, effective: caps, permitted: caps, inheritable: [], ambient: [] }
+        : process.capabilities,
+    };
   }
 
   async rename(ref: string, newName: string): Promise<void> {

@@ -1,5 +1,6 @@
 import type { RuntimeSpecInput } from '../oci/spec.ts';
 import type { MountSpec } from '../snapshots/snapshotter.ts';
+import type { AttachSession } from '../tasks/index.ts';
 
 /**
  * What the containers layer needs from the runtime (tasks/). A port, so the
@@ -29,8 +30,13 @@ export interface TaskExit {
 export type AdoptResult = { running: true; pid: number } | { running: false; exit: TaskExit } | undefined;
 
 export interface TaskPort {
-  /** runs the container's first process under a monitor; resolves once it was exec'd */
-  start(launch: TaskLaunch): Promise<{ pid: number }>;
+  /**
+   * runs the container's first process under a monitor; resolves once it was
+   * exec'd. `beforeExec` runs while the process is set up but not yet exec'd
+   * (OCI create/start), so attaching there loses none of its output.
+   */
+  start(launch: TaskLaunch, beforeExec?: () => Promise<void>): Promise<{ pid: number }>;
+  attach(id: string, opts: { stdin: boolean }): Promise<AttachSession>;
   /** resolves when the task exits (also for a task adopted after an agent restart) */
   waitExit(id: string): Promise<TaskExit>;
   kill(id: string, signal: number): Promise<void>;

@@ -1,4 +1,5 @@
 import { DOCKER_DEFAULT_CAPABILITIES } from './capabilities.ts';
+import { defaultSeccompProfile } from './seccomp-profile.ts';
 import type { Mount, RuntimeSpecInput } from './spec.ts';
 
 /** Docker's default mounts (moby oci/defaults.go), /dev's device nodes being the runtime's job. */
@@ -68,6 +69,8 @@ export interface DefaultSpecOptions {
   hostname?: string;
   terminal?: boolean;
   user?: { uid: number; gid: number; additionalGids?: number[] };
+  /** Docker's default seccomp profile (default true; false = unconfined) */
+  seccomp?: boolean;
 }
 
 /**
@@ -101,6 +104,7 @@ export function defaultSpec(o: DefaultSpecOptions): RuntimeSpecInput {
       ],
       maskedPaths: [...DEFAULT_MASKED_PATHS],
       readonlyPaths: [...DEFAULT_READONLY_PATHS],
+      seccomp: o.seccomp === false ? undefined : defaultSeccompProfile(caps),
     },
   };
 }

@@ -11,4 +11,6 @@ export {
   defaultMounts,
   defaultSpec,
 } from './defaults.ts';
+export { compileSeccomp } from './seccomp-bpf.ts';
+export { defaultSeccompProfile, SeccompProfile } from './seccomp-profile.ts';
 export { Mount, Namespace, Process, Rlimit, RuntimeSpec, type RuntimeSpecInput } from './spec.ts';

@@ -202,6 +202,16 @@ export class BerthRuntimeHelper implements NativeHelper {
     }
   }
 
+  async unmount(target: string): Promise<void> {
+    const child = spawn(this.path, ['unmount', target], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const err = collect(child.stderr);
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('close', resolve);
+    });
+    if (code !== 0) throw new EngineError('internal', (await err).trim() || `unmount ${target} failed`);
+  }
+
   signal(pid: number, signal: number): void {
     process.kill(pid, signal);
   }

@@ -51,7 +51,9 @@ export function connectMonitor(path: string): Promise<Socket | undefined> {
       resolve(socket);
     });
     socket.once('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT' || err.code === 'ECONNREFUSED') resolve(undefined);
+      // ECONNRESET: the monitor closed its socket with our connection still queued (it is exiting)
+      if (err.code === 'ENOENT' || err.code === 'ECONNREFUSED' || err.code === 'ECONNRESET')
+        resolve(undefined);
       else reject(new EngineError('internal', `monitor socket ${path}: ${err.message}`, { cause: err }));
     });
   });

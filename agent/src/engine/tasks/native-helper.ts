@@ -63,6 +63,8 @@ export interface NativeHelper {
   wait(socketPath: string): Promise<ExitStatus | undefined>;
   attach(socketPath: string, opts: { stdin: boolean }): Promise<AttachSession>;
   resize(socketPath: string, rows: number, cols: number): Promise<void>;
+  /** `berth-runtime unmount`: a rootfs left mounted by a monitor that died */
+  unmount(target: string): Promise<void>;
   /** kill(2) */
   signal(pid: number, signal: number): void;
 }

@@ -216,7 +216,8 @@ export function processOps(proc: RuntimeSpec['process'], seccompBpf?: Uint8Array
       hex(capabilityMask(caps.effective)),
       hex(capabilityMask(caps.permitted)),
       hex(capabilityMask(caps.inheritable)),
-      hex(capabilityMask(caps.ambient)),
+      // the kernel only raises an ambient cap that is permitted and inheritable; runc warns and goes on, so do we
+      hex(capabilityMask(caps.ambient) & capabilityMask(caps.inheritable) & capabilityMask(caps.permitted)),
     ]);
   }
   for (const r of proc.rlimits) {

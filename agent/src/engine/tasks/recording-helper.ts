@@ -9,6 +9,7 @@ export type RecordedCall =
   | { op: 'start' | 'wait'; socketPath: string }
   | { op: 'attach'; socketPath: string; stdin: boolean }
   | { op: 'resize'; socketPath: string; rows: number; cols: number }
+  | { op: 'unmount'; target: string }
   | { op: 'signal'; pid: number; signal: number };
 
 /**
@@ -60,6 +61,10 @@ export class RecordingHelper implements NativeHelper {
 
   async resize(socketPath: string, rows: number, cols: number): Promise<void> {
     this.calls.push({ op: 'resize', socketPath, rows, cols });
+  }
+
+  async unmount(target: string): Promise<void> {
+    this.calls.push({ op: 'unmount', target });
   }
 
   signal(pid: number, signal: number): void {

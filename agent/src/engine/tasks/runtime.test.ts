@@ -161,6 +161,21 @@ describe('runtime (real containers)', () => {
     await rt.wait(id);
   });
 
+  test('rlimits above the host’s hard limit are clamped to it', async () => {
+    const id = nextId();
+    const o = bed.container(id, ['sh', '-c', 'ulimit -n; ulimit -Hn']);
+    const spec = {
+      ...o.spec,
+      process: { ...o.spec.process, rlimits: [{ type: 'RLIMIT_NOFILE', soft: 1048576, hard: 1048576 }] },
+    };
+    await rt.run(id, { ...o, spec });
+    assert.deepEqual(await rt.wait(id), { exitCode: 0, signal: 0 });
+    const hard = (await import('node:child_process')).execFileSync('sh', ['-c', 'ulimit -Hn'], {
+      encoding: 'utf8',
+    });
+    assert.deepEqual(readLog(o.logPath).stdout, [hard, hard]);
+  });
+
   test('attach: stdin in, output out, exit status at the end', async () => {
     const id = nextId();
     const o = bed.container(id, ['sh', '-c', 'read line; echo "got $line"; echo bye >&2']);
@@ -172,6 +187,38 @@ describe('runtime (real containers)', () => {
     assert.deepEqual(await session.exited, { exitCode: 0, signal: 0 });
     assert.ok(seen.includes('stdout:got hello\n'), seen.join('|'));
     assert.ok(seen.includes('stderr:bye\n'), seen.join('|'));
+  });
+
+  test('a container that does not read its stdin never stalls its monitor', async () => {
+    const id = nextId();
+    const o = bed.container(id, ['sh', '-c', 'echo first; sleep 0.3; echo second; sleep 100']);
+    await rt.run(id, { ...o, stdin: true });
+    const session = await rt.attach(id, { stdin: true });
+    session.write(Buffer.alloc(512 * 1024, 'x')); // far more than a pipe holds
+    await waitFor(() => readLog(o.logPath).stdout.includes('second\n'));
+    await rt.kill(id, 'SIGKILL');
+    assert.equal((await rt.wait(id)).exitCode, 137);
+    session.close();
+  });
+
+  test('a TTY container: its pty comes from its devpts, output is logged as stdout, resize works', async () => {
+    const id = nextId();
+    const o = bed.container(id, ['sh', '-c', 'tty; read size; stty size']);
+    const spec = {
+      ...o.spec,
+      process: { ...(o.spec.process as object), terminal: true, args: o.spec.process.args },
+    };
+    await rt.run(id, { ...o, spec, stdin: true });
+    const session = await rt.attach(id, { stdin: true });
+    await rt.resize(id, 33, 101);
+    session.write(Buffer.from('go\n'));
+    let seen = '';
+    for await (const chunk of session.output) seen += chunk.data.toString();
+    assert.deepEqual(await session.exited, { exitCode: 0, signal: 0 });
+    assert.match(seen, /33 101\r\n/, 'output after attaching, the new size included');
+    const log = readLog(o.logPath);
+    assert.equal(log.stderr.length, 0);
+    assert.equal(log.stdout[0], '/dev/pts/0\r\n');
   });
 
   const chatty = ['sh', '-c', 'i=0; while [ $i -lt 300 ]; do echo out$i; echo err$i >&2; i=$((i+1)); done'];
@@ -198,6 +245,31 @@ describe('runtime (real containers)', () => {
     assert.ok(out.length + err.length > 100, 'about 12000 bytes of records kept');
     assert.ok(consecutive(out) && consecutive(err), 'what is kept is in order, without gaps');
     assert.ok(out.at(-1) === 299 || err.at(-1) === 299, 'the newest lines are in the live file');
+  });
+
+  test('a monitor killed with SIGKILL: the container is still killable and delete unmounts its rootfs', async () => {
+    const id = nextId();
+    const o = bed.container(id, ['sleep', '100']);
+    await rt.run(id, o);
+    const { monitorPid } = JSON.parse(readFileSync(join(bed.tasksDir, id, 'state.json'), 'utf8')) as {
+      monitorPid: number;
+    };
+    process.kill(monitorPid, 'SIGKILL');
+    await waitFor(() => {
+      try {
+        return readFileSync(`/proc/${monitorPid}/stat`, 'utf8').includes(') Z');
+      } catch {
+        return true;
+      }
+    });
+    const state = await rt.state(id);
+    assert.equal(state.status, 'running');
+    assert.equal(state.error, 'monitor lost');
+    await rt.delete(id, { force: true });
+    assert.deepEqual(
+      bed.leftoverMounts().filter((m) => m.startsWith(o.dir)),
+      [],
+    );
   });
 
   test('a SIGKILLed agent leaves the container running; a new Runtime adopts it and gets its exit code', async () => {

@@ -2,6 +2,8 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { constants } from 'node:os';
 import { join } from 'node:path';
 import { EngineError, isEngineError } from '../errors.ts';
+import { compileSeccomp } from '../oci/seccomp-bpf.ts';
+import { SeccompProfile } from '../oci/seccomp-profile.ts';
 import { type Process, RuntimeSpec, type RuntimeSpecInput } from '../oci/spec.ts';
 import { BerthRuntimeHelper } from './berth-runtime-helper.ts';
 import { hostCgroupMounts } from './host-cgroups.ts';
@@ -29,13 +31,27 @@ export interface CreateTaskOptions {
   log?: { path: string; maxSizeBytes?: number; maxFiles?: number };
   /** keep stdin open for attach (docker run -i) */
   stdin?: boolean;
+  /** a compiled filter; absent: spec.linux.seccomp compiled, if any */
   seccompBpf?: Uint8Array;
 }
 
 export interface ExecOptions {
   /** the process to run: user, env, cwd, capabilities as resolved by the containers layer */
   process: Process;
+  /** absent: the container's own filter (kept in the task dir), as Docker does */
   seccompBpf?: Uint8Array;
+}
+
+async function isMountPoint(path: string): Promise<boolean> {
+  const info = await readFile('/proc/self/mountinfo', 'utf8');
+  // mountinfo escapes spaces and the like as octal
+  return info
+    .split('\n')
+    .some(
+      (l) =>
+        l.split(' ')[4]?.replace(/\\([0-7]{3})/g, (_, o) => String.fromCharCode(Number.parseInt(o, 8))) ===
+        path,
+    );
 }
 
 const signalNumber = (signal: number | NodeJS.Signals): number => {
@@ -78,6 +94,9 @@ export class Runtime {
     const dir = this.taskDir(id);
     const spec = RuntimeSpec.parse(o.spec);
     const socketPath = join(dir, 'sock');
+    const seccompBpf =
+      o.seccompBpf ??
+      (spec.linux.seccomp ? compileSeccomp(SeccompProfile.parse(spec.linux.seccomp)) : undefined);
     const plan = specToPlan(spec, {
       id,
       taskDir: dir,
@@ -86,7 +105,7 @@ export class Runtime {
       overlay: o.overlay,
       cgroupProcs: o.cgroupProcs,
       cgroupMounts: spec.mounts.some((m) => m.type === 'cgroup') ? this.cgroupMounts() : undefined,
-      seccompBpf: o.seccompBpf,
+      seccompBpf,
       stdin: o.stdin,
       startNow,
     });
@@ -103,8 +122,11 @@ export class Runtime {
       cgroupProcs: o.cgroupProcs ?? [],
       terminal: spec.process.terminal,
       rootfs: spec.root.path,
+      overlayTarget: o.overlay?.target,
     };
     await writeFile(join(dir, 'task.json'), JSON.stringify(record));
+    // exec'd processes get the container's filter too, as in Docker
+    if (seccompBpf) await writeFile(join(dir, 'seccomp.bpf'), seccompBpf);
     try {
       const report = await this.helper.run(plan);
       return { id, status: report.status, pid: report.pid };
@@ -164,6 +186,9 @@ export class Runtime {
       };
     }
     if (await sameProcess(s.monitorPid, s.monitorStartTime)) return { ...base, status: s.status };
+    // the monitor writes its last state before it exits: read again now that it is gone
+    const last = await this.monitorState(id);
+    if (last?.status === 'stopped') return this.state(id);
     // the monitor died without a last word (killed, host crash): whether the init lives decides
     if (await sameProcess(s.pid, s.pidStartTime)) return { ...base, status: s.status, error: 'monitor lost' };
     return {
@@ -210,13 +235,14 @@ export class Runtime {
 
   async wait(id: string): Promise<ExitStatus> {
     const { socketPath } = await this.record(id);
-    for (;;) {
+    for (let attempt = 0; ; attempt++) {
+      // the monitor may have just gone (state.json then has the answer): look again at once;
+      // it may also have had no room for another client (16 at once): then not in a busy loop
+      if (attempt > 1) await new Promise((r) => setTimeout(r, 50));
       const state = await this.state(id);
       if (state.status === 'stopped') return { exitCode: state.exitCode ?? 255, signal: state.signal ?? 0 };
       const status = await this.helper.wait(socketPath);
       if (status) return status;
-      // the monitor went away between our reads: state.json has the answer (or says it is lost)
-      if (state.error === 'monitor lost') await new Promise((r) => setTimeout(r, 100));
     }
   }
 
@@ -227,6 +253,11 @@ export class Runtime {
         throw new EngineError('conflict', `task ${id} is ${state.status}: stop it first or force`);
       await this.kill(id, 'SIGKILL');
       await this.wait(id);
+    }
+    // a monitor that died (SIGKILL, OOM) could not unmount the rootfs on its way out
+    const { overlayTarget } = await this.record(id);
+    if (overlayTarget && state.error?.startsWith('monitor lost') && (await isMountPoint(overlayTarget))) {
+      await this.helper.unmount(overlayTarget);
     }
     await rm(this.taskDir(id), { recursive: true, force: true });
   }
@@ -241,7 +272,9 @@ export class Runtime {
       ['target-pid', String(state.pid)],
     ];
     for (const file of record.cgroupProcs) plan.push(['cgroup-procs', file]);
-    plan.push(...processOps(o.process, o.seccompBpf));
+    const seccompBpf =
+      o.seccompBpf ?? (await readFile(join(this.taskDir(id), 'seccomp.bpf')).catch(() => undefined));
+    plan.push(...processOps(o.process, seccompBpf));
     const child = this.helper.exec(plan);
     return child;
   }

@@ -22,8 +22,9 @@ export const TaskRecord = z.object({
   socketPath: z.string(),
   cgroupProcs: z.array(z.string()),
   terminal: z.boolean(),
-  /** the overlay target the monitor mounted (unmounted when the container stops) */
   rootfs: z.string(),
+  /** the overlay the monitor mounted (and unmounts when the container stops) */
+  overlayTarget: z.string().optional(),
 });
 export type TaskRecord = z.infer<typeof TaskRecord>;
 
@@ -45,12 +46,13 @@ export interface TaskState {
 export const canStart = (s: TaskState): boolean => s.status === 'created';
 export const canKill = (s: TaskState): boolean => s.status !== 'stopped';
 
-/** field 22 of /proc/<pid>/stat, or undefined when the process is gone */
+/** field 22 of /proc/<pid>/stat, or undefined when the process is gone (or a zombie) */
 export async function procStartTime(pid: number): Promise<number | undefined> {
   try {
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // fields[0] is field 3 (state)
+    // fields[0] is field 3 (state): a zombie has ended, whoever reaps it
+    if (fields[0] === 'Z' || fields[0] === 'X') return undefined;
     const value = fields[19];
     return value === undefined ? undefined : Number(value);
   } catch {
