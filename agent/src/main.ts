@@ -46,7 +46,7 @@ async function main(): Promise<void> {
 
   let engine: Awaited<ReturnType<typeof openEngine>>;
   try {
-    engine = await openEngine({ dataRoot: config.dataRoot });
+    engine = await openEngine({ dataRoot: config.dataRoot, cgroupParent: config.cgroupParent });
   } catch (err) {
     releaseLock();
     die(`cannot open the engine: ${(err as Error).message}`);

@@ -14,6 +14,9 @@ const AgentConfig = z.object({
     .optional(),
   joinToken: z.string().min(16, 'looks truncated (at least 16 characters)').optional(),
   name: z.string().min(1).max(253).optional(),
+  cgroupParent: z
+    .string()
+    .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'must be a plain directory name ([a-zA-Z0-9_.-])'),
 });
 export type AgentConfig = z.infer<typeof AgentConfig>;
 
@@ -23,6 +26,7 @@ const flagOf: Record<keyof AgentConfig, string> = {
   controlPlane: '--control-plane (BERTH_CONTROL_PLANE)',
   joinToken: '--join-token (BERTH_JOIN_TOKEN)',
   name: '--name (BERTH_HOST_NAME)',
+  cgroupParent: '--cgroup-parent (BERTH_CGROUP_PARENT)',
 };
 
 export const AGENT_USAGE = `usage: berth-agent [options]
@@ -30,7 +34,8 @@ export const AGENT_USAGE = `usage: berth-agent [options]
   --docker-socket PATH   Docker Engine API socket (default /run/berth/docker.sock)
   --control-plane URL    control plane to join (optional: without it the agent runs standalone)
   --join-token TOKEN     one-time token to join the control plane (ignored once joined)
-  --name NAME            host name shown in the control plane (default: the hostname)`;
+  --name NAME            host name shown in the control plane (default: the hostname)
+  --cgroup-parent NAME   cgroup directory holding the containers' cgroups (default berth)`;
 
 export class ConfigError extends Error {}
 
@@ -45,6 +50,7 @@ export function loadAgentConfig(argv: string[], env: NodeJS.ProcessEnv): AgentCo
         'control-plane': { type: 'string' },
         'join-token': { type: 'string' },
         name: { type: 'string' },
+        'cgroup-parent': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -60,6 +66,7 @@ export function loadAgentConfig(argv: string[], env: NodeJS.ProcessEnv): AgentCo
     controlPlane: str(values['control-plane']) ?? str(env.BERTH_CONTROL_PLANE),
     joinToken: str(values['join-token']) ?? str(env.BERTH_JOIN_TOKEN),
     name: str(values.name) ?? str(env.BERTH_HOST_NAME),
+    cgroupParent: str(values['cgroup-parent']) ?? str(env.BERTH_CGROUP_PARENT) ?? 'berth',
   });
   if (!result.success) {
     const issue = result.error.issues[0]!;

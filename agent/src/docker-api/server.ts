@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Engine } from '../engine/engine.ts';
 import { AGENT_VERSION } from '../version.ts';
+import { MAX_JSON_BODY, setUpgradeBody } from './body.ts';
 import { ApiError, sendError } from './errors.ts';
 import { type RouteHandler, Router } from './router.ts';
 import { containerProcessRoutes } from './routes/container-processes.ts';
@@ -11,6 +12,25 @@ import { containerRoutes } from './routes/containers.ts';
 import { execRoutes } from './routes/exec.ts';
 import { systemRoutes } from './routes/system.ts';
 import { API_VERSION } from './version.ts';
+
+/** Reads an upgraded request's body (Content-Length bytes) off its socket; what follows stays for the stream. */
+async function takeBody(socket: Duplex, head: Buffer, length: number): Promise<Buffer> {
+  if (length > MAX_JSON_BODY) throw new ApiError(413, 'request body too large');
+  let data = head;
+  while (data.length < length) {
+    const chunk: Buffer | null = socket.read();
+    if (chunk === null) {
+      await new Promise<void>((resolve, reject) => {
+        socket.once('readable', resolve);
+        socket.once('end', () => reject(new Error('connection closed before the request body')));
+      });
+      continue;
+    }
+    data = Buffer.concat([data, chunk]);
+  }
+  if (data.length > length) socket.unshift(data.subarray(length));
+  return data.subarray(0, length);
+}
 
 /** Splits `/v1.41/containers/json` into the version and the route path. */
 export function splitVersion(path: string): { version: string | undefined; path: string } {
@@ -66,9 +86,14 @@ export function createDockerApiServer(engine: Engine): Server {
     dispatch(req, res).catch((err) => sendError(res, err));
   });
   // attach and exec start ask for `Upgrade: tcp`; node hands those over here with the raw socket
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (head.length > 0) socket.unshift(head);
+  server.on('upgrade', async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const res = new ServerResponse(req);
+    try {
+      setUpgradeBody(req, await takeBody(socket, head, Number(req.headers['content-length'] ?? 0)));
+    } catch (err) {
+      socket.destroy(err instanceof Error ? err : undefined);
+      return;
+    }
     res.assignSocket(socket as Socket);
     commonHeaders(res);
     dispatch(req, res, socket).catch((err) => {

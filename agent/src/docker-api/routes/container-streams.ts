@@ -43,8 +43,7 @@ export function containerStreamRoutes(router: Router, engine: Engine): void {
         signal: abort.signal,
         exited,
       })) {
-        const line = queryFlag(query, 'timestamps') ? `${entry.time} ${entry.line}` : entry.line;
-        if (!out.write(entry.stream, Buffer.from(line))) await out.drained();
+        if (!out.write(entry.stream, Buffer.from(entry.line))) await out.drained();
       }
     } catch (err) {
       if (!abort.signal.aborted && !(err instanceof EngineError && err.code === 'not_found')) throw err;

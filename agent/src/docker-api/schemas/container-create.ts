@@ -211,6 +211,9 @@ export function toContainerSpec(body: ContainerCreateBody, name: string | undefi
       mounts,
       init: hc.Init ?? false,
       noNewPrivileges: (hc.SecurityOpt ?? []).some((o) => /^no-new-privileges(:true|=true)?$/.test(o)),
+      seccomp: (hc.SecurityOpt ?? []).some((o) => /^seccomp[=:]unconfined$/.test(o))
+        ? 'unconfined'
+        : 'default',
       ulimits: (hc.Ulimits ?? []).map((u) => ({ name: u.Name, soft: u.Soft, hard: u.Hard })),
       shmSizeBytes: hc.ShmSize,
       logConfig: {

@@ -31,8 +31,9 @@ export function statusText(record: ContainerRecord, now = Date.now()): string {
   }
 }
 
+/** Docker joins path and args with spaces, no quoting: `docker ps` shows exactly that, truncated. */
 function commandLine(record: ContainerRecord): string {
-  return [record.path, ...record.args].map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(' ');
+  return [record.path, ...record.args].join(' ');
 }
 
 function mounts(record: ContainerRecord, volumeDir: (name: string) => string) {

@@ -1,6 +1,13 @@
 import { EngineError } from '../errors.ts';
-import { CAPABILITIES, DOCKER_DEFAULT_CAPABILITIES, defaultMounts, defaultSpec } from '../oci/index.ts';
+import {
+  CAPABILITIES,
+  DOCKER_DEFAULT_CAPABILITIES,
+  defaultMounts,
+  defaultSeccompProfile,
+  defaultSpec,
+} from '../oci/index.ts';
 import type { Mount as OciMount, RuntimeSpecInput } from '../oci/spec.ts';
+import { hostBoundingCapabilities } from './host-capabilities.ts';
 import type { ContainerRecord } from './record.ts';
 import type { ResolvedUser } from './resolve-user.ts';
 
@@ -33,11 +40,16 @@ function normalizeCap(name: string): string {
   return cap;
 }
 
-export function effectiveCapabilities(privileged: boolean, add: string[], drop: string[]): string[] {
-  if (privileged) return [...CAPABILITIES];
+export function effectiveCapabilities(
+  privileged: boolean,
+  add: string[],
+  drop: string[],
+  all: readonly string[] = hostBoundingCapabilities(),
+): string[] {
+  if (privileged) return [...all];
   const adds = add.map(normalizeCap);
   const drops = drop.map(normalizeCap);
-  let caps = new Set<string>(adds.includes('ALL') ? CAPABILITIES : DOCKER_DEFAULT_CAPABILITIES);
+  let caps = new Set<string>(adds.includes('ALL') ? all : DOCKER_DEFAULT_CAPABILITIES);
   if (drops.includes('ALL')) caps = new Set();
   for (const cap of drops) caps.delete(cap);
   for (const cap of adds) if (cap !== 'ALL') caps.add(cap);
@@ -140,6 +152,8 @@ export function buildRuntimeSpec({
     mounts,
     linux: {
       ...linux,
+      // the profile follows the capabilities (CAP_SYS_ADMIN opens mount, …); privileged means none at all
+      seccomp: host.privileged || host.seccomp === 'unconfined' ? undefined : defaultSeccompProfile(caps),
       maskedPaths: host.privileged ? [] : linux.maskedPaths,
       readonlyPaths: host.privileged ? [] : linux.readonlyPaths,
     },

@@ -6,8 +6,8 @@ import { EngineError } from '../errors.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { ImageStore } from '../images/image-store.ts';
 import { Process, type RuntimeSpecInput } from '../oci/spec.ts';
-import type { ContainerSnapshot, Snapshotter } from '../snapshots/snapshotter.ts';
-import type { AttachSession } from '../tasks/index.ts';
+import type { Snapshotter } from '../snapshots/snapshotter.ts';
+import { type AttachSession, startFailureExitCode } from '../tasks/index.ts';
 import { populateFromImage, type VolumeStore } from '../volumes/index.ts';
 import { buildRuntimeSpec, effectiveCapabilities } from './build-runtime-spec.ts';
 import type { ContainerStore } from './container-store.ts';
@@ -148,7 +148,7 @@ export class ContainerService {
           mergedDir: snapshot.mergedDir,
           workDir: snapshot.workDir,
         },
-        volumes: await this.prepareVolumes(spec, snapshot),
+        volumes: await this.prepareVolumes(spec),
         logPath: join(store.dir(id), `${id}-json.log`),
         hostsPath: join(etc, 'hosts'),
         hostnamePath: join(etc, 'hostname'),
@@ -165,27 +165,22 @@ export class ContainerService {
     }
   }
 
-  /**
-   * Named and anonymous volumes for the container's volume mounts, created
-   * when missing; a new, empty volume gets the image's content at its target
-   * (Docker's copy-up) unless the mount says nocopy.
-   */
-  private async prepareVolumes(
-    spec: ContainerSpec,
-    snapshot: ContainerSnapshot,
-  ): Promise<ContainerRecord['volumes']> {
+  /** Named and anonymous volumes for the container's volume mounts, created when missing. */
+  private async prepareVolumes(spec: ContainerSpec): Promise<ContainerRecord['volumes']> {
     const out: ContainerRecord['volumes'] = [];
-    const layers = [snapshot.upperDir, ...snapshot.graphDriver.Data.LowerDir.split(':')];
     for (const mount of spec.host.mounts) {
       if (mount.type !== 'volume') continue;
       const anonymous = mount.source === '';
       const volume = await this.deps.volumes.create(anonymous ? {} : { name: mount.source });
       out.push({ name: volume.Name, target: mount.target, anonymous });
-      if (mount.noCopy) continue;
-      const source = await firstDirectory(layers, mount.target);
-      if (source) await populateFromImage(this.deps.volumes, volume.Name, source);
     }
     return out;
+  }
+
+  /** Docker's copy-up: a volume that is still empty gets the image's content at its mount point. */
+  private async copyUp(volume: string, source: string): Promise<void> {
+    if (!(await stat(source).catch(() => undefined))?.isDirectory()) return;
+    await populateFromImage(this.deps.volumes, volume, source);
   }
 
   private async runtimeSpec(record: ContainerRecord, rootPath: string): Promise<RuntimeSpecInput> {
@@ -213,10 +208,15 @@ export class ContainerService {
       const spec = await this.runtimeSpec(record, snapshot.mergedDir);
       const attachers = this.pendingAttaches.get(record.id) ?? [];
       this.pendingAttaches.delete(record.id);
-      const attachFirst =
-        attachers.length === 0
+      const copyUps = record.spec.host.mounts.flatMap((m) =>
+        m.type === 'volume' && !m.noCopy ? record.volumes.filter((v) => v.target === m.target) : [],
+      );
+      // between setup and exec: the rootfs is mounted at MergedDir, the command has not run yet
+      const beforeExec =
+        attachers.length === 0 && copyUps.length === 0
           ? undefined
           : async () => {
+              for (const v of copyUps) await this.copyUp(v.name, join(snapshot.mergedDir, v.target));
               for (const a of attachers) a.resolve(await tasks.attach(record.id, { stdin: a.stdin }));
             };
       const { pid } = await tasks
@@ -232,7 +232,7 @@ export class ContainerService {
             tty: record.spec.tty,
             openStdin: record.spec.openStdin,
           },
-          attachFirst,
+          beforeExec,
         )
         .catch((err) => {
           for (const a of attachers) a.resolve(undefined);
@@ -252,8 +252,19 @@ export class ContainerService {
     } catch (err) {
       await tasks.cleanup(record.id).catch(() => {});
       await cgroup.destroy().catch(() => {});
-      record.state = { ...record.state, error: err instanceof Error ? err.message : String(err) };
+      // as Docker: the run ended before it began, with 127/126 for a command that cannot run
+      const exitCode = startFailureExitCode(err) ?? 128;
+      record.state = {
+        ...record.state,
+        status: record.state.status === 'restarting' ? 'exited' : record.state.status,
+        exitCode,
+        error: err instanceof Error ? err.message : String(err),
+        finishedAt: new Date().toISOString(),
+      };
       await store.save(record).catch(() => {});
+      this.notifyExit(record.id, exitCode);
+      if (record.spec.host.autoRemove)
+        await this.remove(record.id, { force: true, volumes: true }).catch(() => {});
       throw err;
     }
     this.deps.events.publish('container', 'start', record.id, { name: record.name, image: record.imageRef });
@@ -291,8 +302,7 @@ export class ContainerService {
     if (oomKilled)
       this.deps.events.publish('container', 'oom', id, { name: record.name, image: record.imageRef });
     this.deps.events.publish('container', 'die', id, attributes);
-    for (const notify of this.waiters.get(id) ?? []) notify(exit.exitCode);
-    this.waiters.delete(id);
+    this.notifyExit(id, exit.exitCode);
 
     if (record.spec.host.autoRemove) {
       // after this exit watcher has finished: remove() waits for it
@@ -399,6 +409,11 @@ export class ContainerService {
     return cgroup;
   }
 
+  private notifyExit(id: string, exitCode: number): void {
+    for (const notify of this.waiters.get(id) ?? []) notify(exitCode);
+    this.waiters.delete(id);
+  }
+
   /**
    * Attaches to the container's main process: at once when it runs; when it
    * has not started yet (`docker run` attaches first), at its next start,
@@ -452,7 +467,7 @@ export class ContainerService {
 
   async remove(ref: string, options: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
     const record = this.get(ref);
-    assertCanRemove(record.id, record.state.status, options.force ?? false);
+    assertCanRemove(`/${record.name}`, record.state.status, options.force ?? false);
     if (isActive(record.state.status)) {
       record.state = { ...record.state, stoppedByUser: true };
       const exited = this.waitForExit(record.id);
@@ -536,14 +551,6 @@ export class ContainerService {
     this.deps.store.releaseName(oldName, record.id);
     this.deps.events.publish('container', 'rename', record.id, { name, oldName: `/${oldName}` });
   }
-}
-
-async function firstDirectory(layers: string[], target: string): Promise<string | undefined> {
-  for (const layer of layers) {
-    const dir = join(layer, target);
-    if ((await stat(dir).catch(() => undefined))?.isDirectory()) return dir;
-  }
-  return undefined;
 }
 
 async function readHostResolvConf(): Promise<string> {

@@ -94,6 +94,8 @@ export const ContainerSpec = z.object({
       /** run a tiny init as PID 1 that reaps zombies and forwards signals (docker run --init) */
       init: z.boolean().default(false),
       noNewPrivileges: z.boolean().default(false),
+      /** Docker's default seccomp profile, or none (`--security-opt seccomp=unconfined`) */
+      seccomp: z.enum(['default', 'unconfined']).default('default'),
       ulimits: z.array(Ulimit).default([]),
       shmSizeBytes: z.number().int().positive().optional(),
       logConfig: LogConfig.default({ type: 'json-file', maxFiles: 1 }),
@@ -110,6 +112,7 @@ export const ContainerSpec = z.object({
       mounts: [],
       init: false,
       noNewPrivileges: false,
+      seccomp: 'default',
       ulimits: [],
       logConfig: { type: 'json-file', maxFiles: 1 },
       userns: false,

@@ -42,9 +42,11 @@ async function isEmptyDir(dir: string): Promise<boolean> {
  * ownership, times, symlinks as links, hard links as links; the volume's root
  * takes the mode and owner of the image's directory.
  *
- * The copy goes to a scratch directory beside `_data` and replaces the empty
- * `_data` with one rename, so a crash never leaves a half-filled volume that
- * would then count as "not empty" and never be filled.
+ * The copy goes to a scratch directory beside `_data`; only then are its
+ * top-level entries renamed into `_data`, so a crash during the (long) copy
+ * never leaves a half-filled volume that would count as "not empty" and never
+ * be filled. `_data` itself stays the same directory: a container may already
+ * have it bind-mounted (the copy runs between its mounts and its command).
  */
 export async function populateFromImage(
   store: VolumeStore,
@@ -67,15 +69,10 @@ export async function populateFromImage(
   try {
     await mkdir(scratch);
     await copyTree(sourceDir, scratch, '', new Map(), skipped);
-    await applyMeta(scratch, src);
-    // rename(2) replaces an empty directory; a non-empty one (filled meanwhile) makes it fail
-    try {
-      await rename(scratch, data);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOTEMPTY' || code === 'EEXIST') return { copied: false, skipped: [] };
-      throw err;
-    }
+    // filled meanwhile (another container mounted it first): theirs stands
+    if (!(await isEmptyDir(data))) return { copied: false, skipped: [] };
+    for (const name of await readdir(scratch)) await rename(join(scratch, name), join(data, name));
+    await applyMeta(data, src);
     return { copied: true, skipped };
   } catch (err) {
     if (err instanceof EngineError) throw err;

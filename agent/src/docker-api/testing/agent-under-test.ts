@@ -1,0 +1,113 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { openEngine } from '../../engine/engine.ts';
+import { busyboxArchive } from '../../engine/images/testing/busybox-image.ts';
+
+export const DOCKER_CLI = process.env.BERTH_TEST_DOCKER_CLI ?? '/usr/local/bin/docker';
+
+export interface DockerResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * A real agent process on a throwaway data root and socket, with a busybox
+ * image already in its store, driven by the real docker CLI. Containers it
+ * ran are removed and its cgroup parent deleted by stop(), also after a failed test.
+ */
+export class AgentUnderTest {
+  private constructor(
+    readonly dir: string,
+    readonly socket: string,
+    private readonly child: ChildProcess,
+    readonly cgroupParent: string,
+  ) {}
+
+  static async start(options: { preloadBusybox?: boolean } = {}): Promise<AgentUnderTest> {
+    // short: monitor sockets live under <data root>/tasks/<64 hex>/
+    const dir = await mkdtemp('/tmp/berthtest-');
+    const dataRoot = join(dir, 'root');
+    const cgroupParent = `berthtest-${randomBytes(4).toString('hex')}`;
+    if (options.preloadBusybox ?? true) {
+      const engine = await openEngine({ dataRoot, cgroupParent });
+      await engine.images.load(Readable.from([busyboxArchive().archive]));
+    }
+    const socket = join(dir, 'docker.sock');
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(import.meta.dirname, '../../main.ts'),
+        '--data-root',
+        dataRoot,
+        '--docker-socket',
+        socket,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, BERTH_CGROUP_PARENT: cgroupParent } },
+    );
+    const [line] = await once(child.stdout!, 'data');
+    if (!String(line).includes('Docker API on')) throw new Error(`agent did not start: ${line}`);
+    child.stdout!.resume();
+    return new AgentUnderTest(dir, socket, child, cgroupParent);
+  }
+
+  env(): NodeJS.ProcessEnv {
+    return {
+      ...process.env,
+      DOCKER_HOST: `unix://${this.socket}`,
+      DOCKER_CONFIG: join(this.dir, 'docker-config'),
+    };
+  }
+
+  /** Runs the docker CLI; `tty` runs it under a pseudo-terminal (script), as a user at a terminal would. */
+  docker(
+    args: string[],
+    options: { input?: string; tty?: boolean; timeoutMs?: number } = {},
+  ): Promise<DockerResult> {
+    const [cmd, argv] = options.tty
+      ? [
+          'script',
+          ['-qec', [DOCKER_CLI, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' '), '/dev/null'],
+        ]
+      : [DOCKER_CLI, args];
+    const child = spawn(cmd, argv, { env: this.env(), stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    if (options.input !== undefined) child.stdin.end(options.input);
+    else if (!options.tty) child.stdin.end();
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+    return new Promise((resolve) => {
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        if (options.tty) child.stdin.destroy();
+        resolve({ code, stdout, stderr });
+      });
+    });
+  }
+
+  /** Removes every container (by the engine's own API), stops the agent by its pid, removes its files. */
+  async stop(): Promise<void> {
+    const env = this.env();
+    const ids = spawnSync(DOCKER_CLI, ['ps', '-aq', '--no-trunc'], { env, encoding: 'utf8' })
+      .stdout.split('\n')
+      .filter(Boolean);
+    if (ids.length > 0) spawnSync(DOCKER_CLI, ['rm', '-f', ...ids], { env });
+    this.child.kill('SIGTERM');
+    if (this.child.exitCode === null) await once(this.child, 'exit');
+    const engine = await openEngine({ dataRoot: join(this.dir, 'root'), cgroupParent: this.cgroupParent });
+    await engine.cgroups.removeParent().catch(() => {});
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}
