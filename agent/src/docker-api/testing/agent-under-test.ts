@@ -28,17 +28,24 @@ export class AgentUnderTest {
     readonly cgroupParent: string,
   ) {}
 
-  static async start(options: { preloadBusybox?: boolean } = {}): Promise<AgentUnderTest> {
-    // short: monitor sockets live under <data root>/tasks/<64 hex>/
-    const dir = await mkdtemp('/tmp/berthtest-');
-    const dataRoot = join(dir, 'root');
-    const cgroupParent = `berthtest-${randomBytes(4).toString('hex')}`;
-    if (options.preloadBusybox ?? true) {
-      const engine = await openEngine({ dataRoot, cgroupParent });
-      await engine.images.load(Readable.from([busyboxArchive().archive]));
+  /** SIGKILL, as a crash or an OOM kill of the agent would. */
+  kill9(): void {
+    this.child.kill('SIGKILL');
+  }
+
+  /** A new agent process on the same data root and socket. */
+  async restart(): Promise<AgentUnderTest> {
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      this.child.kill('SIGTERM');
+      await once(this.child, 'exit');
     }
-    const socket = join(dir, 'docker.sock');
-    const child = spawn(
+    const child = AgentUnderTest.spawnAgent(join(this.dir, 'root'), this.socket, this.cgroupParent);
+    await AgentUnderTest.ready(child);
+    return new AgentUnderTest(this.dir, this.socket, child, this.cgroupParent);
+  }
+
+  private static spawnAgent(dataRoot: string, socket: string, cgroupParent: string): ChildProcess {
+    return spawn(
       process.execPath,
       [
         '--import',
@@ -51,9 +58,26 @@ export class AgentUnderTest {
       ],
       { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, BERTH_CGROUP_PARENT: cgroupParent } },
     );
+  }
+
+  private static async ready(child: ChildProcess): Promise<void> {
     const [line] = await once(child.stdout!, 'data');
     if (!String(line).includes('Docker API on')) throw new Error(`agent did not start: ${line}`);
     child.stdout!.resume();
+  }
+
+  static async start(options: { preloadBusybox?: boolean } = {}): Promise<AgentUnderTest> {
+    // short: monitor sockets live under <data root>/tasks/<64 hex>/
+    const dir = await mkdtemp('/tmp/berthtest-');
+    const dataRoot = join(dir, 'root');
+    const cgroupParent = `berthtest-${randomBytes(4).toString('hex')}`;
+    if (options.preloadBusybox ?? true) {
+      const engine = await openEngine({ dataRoot, cgroupParent });
+      await engine.images.load(Readable.from([busyboxArchive().archive]));
+    }
+    const socket = join(dir, 'docker.sock');
+    const child = AgentUnderTest.spawnAgent(dataRoot, socket, cgroupParent);
+    await AgentUnderTest.ready(child);
     return new AgentUnderTest(dir, socket, child, cgroupParent);
   }
 
@@ -104,8 +128,10 @@ export class AgentUnderTest {
       .stdout.split('\n')
       .filter(Boolean);
     if (ids.length > 0) spawnSync(DOCKER_CLI, ['rm', '-f', ...ids], { env });
-    this.child.kill('SIGTERM');
-    if (this.child.exitCode === null) await once(this.child, 'exit');
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      this.child.kill('SIGTERM');
+      await once(this.child, 'exit');
+    }
     const engine = await openEngine({ dataRoot: join(this.dir, 'root'), cgroupParent: this.cgroupParent });
     await engine.cgroups.removeParent().catch(() => {});
     await rm(this.dir, { recursive: true, force: true });
