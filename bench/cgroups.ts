@@ -5,11 +5,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createCgroupManager } from '../agent/src/engine/cgroups/manager.ts';
+import { msSince, report } from './stats.ts';
 
 const runs = Number(process.argv[2] ?? 50);
 const mgr = await createCgroupManager({ parent: `berthbench-${randomBytes(4).toString('hex')}` });
 const times: Record<'create' | 'stats' | 'destroy', number[]> = { create: [], stats: [], destroy: [] };
-const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
+const ms = msSince;
 try {
   for (let i = 0; i < runs; i++) {
     let t = process.hrtime.bigint();
@@ -25,9 +26,7 @@ try {
 } finally {
   await mgr.removeParent();
 }
-const q = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? 0;
 console.log(`cgroups (${mgr.mode}, ${mgr.parentDirs().length} hierarchies), ${runs} runs`);
 for (const [k, xs] of Object.entries(times)) {
-  console.log(`  ${k.padEnd(8)} median ${q(xs, 0.5).toFixed(2)} ms   p95 ${q(xs, 0.95).toFixed(2)} ms`);
+  report(`  ${k}`, xs);
 }

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { createCgroupManager } from '../agent/src/engine/cgroups/manager.ts';
 import { Runtime } from '../agent/src/engine/tasks/runtime.ts';
 import { TestBed } from '../agent/src/engine/tasks/testing.ts';
+import { msSince, report } from './stats.ts';
 
 // a closed pipe (`| head`) must not end the run before the cleanup below
 process.stdout.on('error', () => {});
@@ -18,13 +19,7 @@ const runs = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 40);
 const withCgroup = process.argv.includes('--cgroup');
 const bed = new TestBed();
 const rt = new Runtime({ tasksDir: bed.tasksDir });
-const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
-const q = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? 0;
-const report = (name: string, xs: number[]) =>
-  console.log(
-    `${name.padEnd(34)} median ${q(xs, 0.5).toFixed(1).padStart(6)} ms   p95 ${q(xs, 0.95).toFixed(1).padStart(6)} ms   (${xs.length} runs)`,
-  );
+const ms = msSince;
 
 const mgr = withCgroup ? await createCgroupManager({ parent: `berthbench-${process.pid}` }) : undefined;
 try {
