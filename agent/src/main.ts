@@ -4,7 +4,7 @@
  */
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, loadAgentConfig } from './config/agent-config.ts';
+import { ConfigError, HelpRequested, loadAgentConfig } from './config/agent-config.ts';
 import { acquirePidLock } from './daemon/pid-lock.ts';
 import { listenUnix } from './docker-api/listen-unix.ts';
 import { createDockerApiServer } from './docker-api/server.ts';
@@ -27,6 +27,10 @@ async function main(): Promise<void> {
   try {
     config = loadAgentConfig(process.argv.slice(2), process.env);
   } catch (err) {
+    if (err instanceof HelpRequested) {
+      console.log(err.message);
+      process.exit(0);
+    }
     if (err instanceof ConfigError) die(err.message);
     throw err;
   }

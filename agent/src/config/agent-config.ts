@@ -39,6 +39,9 @@ export const AGENT_USAGE = `usage: berth-agent [options]
 
 export class ConfigError extends Error {}
 
+/** `--help`: not an error; the usage goes to stdout and the exit status is 0. */
+export class HelpRequested extends Error {}
+
 export function loadAgentConfig(argv: string[], env: NodeJS.ProcessEnv): AgentConfig {
   let values: Record<string, string | boolean | undefined>;
   try {
@@ -58,7 +61,7 @@ export function loadAgentConfig(argv: string[], env: NodeJS.ProcessEnv): AgentCo
   } catch (err) {
     throw new ConfigError(`${(err as Error).message}\n${AGENT_USAGE}`);
   }
-  if (values.help) throw new ConfigError(AGENT_USAGE);
+  if (values.help) throw new HelpRequested(AGENT_USAGE);
   const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
   const result = AgentConfig.safeParse({
     dataRoot: str(values['data-root']) ?? str(env.BERTH_AGENT_DATA_ROOT) ?? '/var/lib/berth/agent',
