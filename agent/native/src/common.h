@@ -28,6 +28,8 @@ int cmd_fsops(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_exec(int argc, char **argv);
 int cmd_unmount(int argc, char **argv);
+/* exits with the command's status: never returns 0 */
+int cmd_init(int argc, char **argv);
 
 #include <stddef.h>
 #include <sys/types.h>

@@ -35,10 +35,14 @@ static const struct {
     {"run", cmd_run, "run < PLAN   start a container under a new monitor (plan format: agent/native/README.md)"},
     {"exec", cmd_exec, "exec 3< PLAN   run a process inside a running container"},
     {"unmount", cmd_unmount, "unmount TARGET   lazily unmount a rootfs whose monitor died"},
+    {"init", cmd_init, "init -- CMD [ARGS]   PID 1 for docker run --init: reaps orphans, forwards signals"},
     {"fsops", cmd_fsops, "fsops ROOT < OPS   filesystem calls Node lacks (whiteouts, opaque dirs, device nodes, xattrs)"},
 };
 
 int main(int argc, char **argv) {
+  /* bind-mounted into a container as /sbin/docker-init (docker run --init) */
+  const char *base = strrchr(argv[0], '/');
+  if (strcmp(base ? base + 1 : argv[0], "docker-init") == 0) return cmd_init(argc - 1, argv + 1) == 0 ? 0 : EXIT_HELPER_FAILED;
   if (argc >= 2) {
     for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++) {
       if (strcmp(argv[1], subcommands[i].name) == 0) {

@@ -348,4 +348,36 @@ describe('docker CLI: containers', () => {
     const hostBounding = /^CapBnd:\s*([0-9a-f]+)$/m.exec(await readFile('/proc/self/status', 'utf8'))?.[1];
     assert.equal(caps.stdout, `CapEff:\t${hostBounding}\n`);
   });
+  test('--init runs a reaping PID 1; --stop-signal and --stop-timeout are honoured', async () => {
+    const init = await docker(
+      'run',
+      '--rm',
+      '--init',
+      'busybox',
+      'sh',
+      '-c',
+      'ps -o pid,comm | grep " 1 "; exit 6',
+    );
+    assert.equal(init.code, 6);
+    assert.match(init.stdout, /^\s*1 docker-init$/m);
+    await docker(
+      'run',
+      '-d',
+      '--name',
+      'berthtest-sig',
+      '--stop-signal',
+      'USR1',
+      '--stop-timeout',
+      '30',
+      'busybox',
+      'sh',
+      '-c',
+      'trap "exit 9" USR1; while true; do sleep 0.1; done',
+    );
+    const started = Date.now();
+    assert.equal((await docker('stop', 'berthtest-sig')).code, 0);
+    assert.ok(Date.now() - started < 10_000, 'the stop signal ended it, no SIGKILL after the timeout');
+    assert.equal((await docker('inspect', '-f', '{{.State.ExitCode}}', 'berthtest-sig')).stdout, '9\n');
+    await docker('rm', 'berthtest-sig');
+  });
 });

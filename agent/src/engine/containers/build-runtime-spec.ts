@@ -1,3 +1,4 @@
+import { nativeHelperPath } from '../../native/helper-path.ts';
 import { EngineError } from '../errors.ts';
 import {
   CAPABILITIES,
@@ -10,6 +11,8 @@ import type { Mount as OciMount, RuntimeSpecInput } from '../oci/spec.ts';
 import { hostBoundingCapabilities } from './host-capabilities.ts';
 import type { ContainerRecord } from './record.ts';
 import type { ResolvedUser } from './resolve-user.ts';
+
+const DOCKER_INIT = '/sbin/docker-init';
 
 const RLIMIT_NAMES = new Set([
   'core',
@@ -127,6 +130,15 @@ export function buildRuntimeSpec({
       }
     }
   }
+  // --init: the native helper itself, bind-mounted as Docker's /sbin/docker-init, becomes PID 1
+  const args = host.init ? [DOCKER_INIT, '--', record.path, ...record.args] : [record.path, ...record.args];
+  if (host.init)
+    mounts.push({
+      destination: DOCKER_INIT,
+      type: 'bind',
+      source: nativeHelperPath(),
+      options: ['rbind', 'ro'],
+    });
   const rlimits = host.ulimits.map((u) => {
     if (!RLIMIT_NAMES.has(u.name)) throw new EngineError('invalid', `invalid ulimit type: ${u.name}`);
     const resource = `RLIMIT_${u.name.toUpperCase()}`;
@@ -143,7 +155,7 @@ export function buildRuntimeSpec({
     ...spec,
     process: {
       ...spec.process,
-      args: [record.path, ...record.args],
+      args,
       capabilities: { bounding: caps, effective: caps, permitted: caps, inheritable: [], ambient: [] },
       noNewPrivileges: host.noNewPrivileges,
       rlimits,
