@@ -80,9 +80,11 @@ export class ContainerStore {
     if (this.idByName.get(name) === id) this.idByName.delete(name);
   }
 
+  /** The first save of a record is made durable; later ones (state changes, often on the start path) replace it. */
   async save(record: ContainerRecord): Promise<void> {
-    await mkdir(this.dir(record.id), { recursive: true, mode: 0o700 });
-    await writeFileAtomic(join(this.dir(record.id), RECORD_FILE), JSON.stringify(record));
+    const known = this.byId.has(record.id);
+    if (!known) await mkdir(this.dir(record.id), { recursive: true, mode: 0o700 });
+    await writeFileAtomic(join(this.dir(record.id), RECORD_FILE), JSON.stringify(record), { sync: !known });
     this.byId.set(record.id, record);
     this.idByName.set(record.name, record.id);
   }
