@@ -9,8 +9,12 @@ import { type RouteHandler, Router } from './router.ts';
 import { containerProcessRoutes } from './routes/container-processes.ts';
 import { containerStreamRoutes } from './routes/container-streams.ts';
 import { containerRoutes } from './routes/containers.ts';
+import { eventRoutes } from './routes/events.ts';
 import { execRoutes } from './routes/exec.ts';
+import { imageRoutes } from './routes/images.ts';
+import { infoRoutes } from './routes/info.ts';
 import { systemRoutes } from './routes/system.ts';
+import { volumeRoutes } from './routes/volumes.ts';
 import { API_VERSION } from './version.ts';
 
 /** Reads an upgraded request's body (Content-Length bytes) off its socket; what follows stays for the stream. */
@@ -45,6 +49,10 @@ export function buildRouter(engine: Engine): Router {
   containerStreamRoutes(router, engine);
   containerProcessRoutes(router, engine);
   execRoutes(router, engine);
+  imageRoutes(router, engine);
+  volumeRoutes(router, engine);
+  eventRoutes(router, engine);
+  infoRoutes(router, engine);
   return router;
 }
 
