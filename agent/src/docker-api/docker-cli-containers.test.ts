@@ -380,4 +380,34 @@ describe('docker CLI: containers', () => {
     assert.equal((await docker('inspect', '-f', '{{.State.ExitCode}}', 'berthtest-sig')).stdout, '9\n');
     await docker('rm', 'berthtest-sig');
   });
+  test('start -a -i, attach and logs -f follow a container to its end', async () => {
+    await docker('create', '-i', '--name', 'berthtest-in', 'busybox', 'sh', '-c', 'read x; echo got $x');
+    const started = await agent.docker(['start', '-a', '-i', 'berthtest-in'], { input: 'hello\n' });
+    assert.equal(started.stdout, 'got hello\n');
+    await docker(
+      'run',
+      '-d',
+      '--name',
+      'berthtest-follow',
+      'busybox',
+      'sh',
+      '-c',
+      'for i in 1 2 3; do echo line $i; sleep 0.3; done',
+    );
+    assert.equal((await docker('logs', '-f', 'berthtest-follow')).stdout, 'line 1\nline 2\nline 3\n');
+    await docker(
+      'run',
+      '-d',
+      '--name',
+      'berthtest-attach',
+      'busybox',
+      'sh',
+      '-c',
+      'sleep 0.5; echo late; exit 4',
+    );
+    const attached = await docker('attach', 'berthtest-attach');
+    assert.equal(attached.stdout, 'late\n');
+    assert.equal(attached.code, 4);
+    await docker('rm', 'berthtest-in', 'berthtest-follow', 'berthtest-attach');
+  });
 });

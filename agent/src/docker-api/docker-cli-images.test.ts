@@ -139,6 +139,10 @@ describe('docker CLI: images, volumes, system', () => {
     const prune = await docker('container', 'prune', '-f');
     assert.match(prune.stdout, /^Deleted Containers:\n[0-9a-f]{64}\n/);
     assert.equal((await docker('ps', '-aq')).stdout, '');
+    await docker('run', '--name', 'berthtest-done2', 'busybox', 'true');
+    const system = await docker('system', 'prune', '-f');
+    assert.equal(system.code, 0, system.stderr);
+    assert.match(system.stdout, /Deleted Containers:\n[0-9a-f]{64}\n/);
   });
 
   test('pull says clearly that it is not there yet', async () => {

@@ -13,6 +13,7 @@ import { eventRoutes } from './routes/events.ts';
 import { execRoutes } from './routes/exec.ts';
 import { imageRoutes } from './routes/images.ts';
 import { infoRoutes } from './routes/info.ts';
+import { pruneRoutes } from './routes/prune.ts';
 import { systemRoutes } from './routes/system.ts';
 import { volumeRoutes } from './routes/volumes.ts';
 import { API_VERSION } from './version.ts';
@@ -53,6 +54,7 @@ export function buildRouter(engine: Engine): Router {
   volumeRoutes(router, engine);
   eventRoutes(router, engine);
   infoRoutes(router, engine);
+  pruneRoutes(router);
   return router;
 }
 
