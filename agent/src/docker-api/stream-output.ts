@@ -33,6 +33,19 @@ export function openOutput(ctx: RequestContext, tty: boolean): OutputStream {
     target.once('close', () => resolve());
     target.once('error', () => resolve());
   });
+  // After the client's end of the stream, a half-close (stdin done) and a client that is gone look
+  // alike until we write. A quiet process would then never notice its client left: probe with empty
+  // frames (harmless in the multiplexed framing) so a gone client surfaces as an error, then `closed`.
+  let probe: NodeJS.Timeout | undefined;
+  if (ctx.upgraded && !tty) {
+    ctx.upgraded.once('end', () => {
+      probe = setInterval(() => {
+        if (!target.destroyed) target.write(frame(StreamId.stdout, Buffer.alloc(0)));
+      }, 1000);
+      probe.unref();
+    });
+    void closed.then(() => clearInterval(probe));
+  }
   return {
     write(stream, data) {
       if (target.destroyed) return false;
@@ -47,6 +60,7 @@ export function openOutput(ctx: RequestContext, tty: boolean): OutputStream {
         }
       }),
     end() {
+      clearInterval(probe);
       if (!target.destroyed) target.end();
     },
     input: ctx.upgraded,

@@ -106,6 +106,18 @@ export class ExecService {
     return child;
   }
 
+  /** Ends a running exec (its client went away): never leave a process nobody can see or stop. */
+  kill(id: string): void {
+    const session = this.get(id);
+    if (!session.running || session.pid <= 0) return;
+    session.child?.stdin.destroy();
+    try {
+      process.kill(session.pid, 'SIGKILL');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+    }
+  }
+
   resize(id: string, rows: number, cols: number): void {
     const session = this.get(id);
     if (!session.child) throw new EngineError('conflict', `exec ${id} is not running`);
