@@ -150,4 +150,34 @@ describe('docker CLI: images, volumes, system', () => {
     assert.equal(pull.code, 1);
     assert.match(pull.stderr, /not supported yet/);
   });
+  test('commit makes an image of a container’s changes, with --change applied', async () => {
+    await docker('run', '--name', 'berthtest-src', 'busybox', 'sh', '-c', 'echo committed > /berthtest-file');
+    const commit = await docker(
+      'commit',
+      '-c',
+      'CMD ["cat", "/berthtest-file"]',
+      '-m',
+      'a berthtest',
+      'berthtest-src',
+      'berthtest/committed:1',
+    );
+    assert.equal(commit.code, 0, commit.stderr);
+    assert.match(commit.stdout, /^sha256:[0-9a-f]{64}\n$/);
+    assert.equal((await docker('run', '--rm', 'berthtest/committed:1')).stdout, 'committed\n');
+    assert.match((await docker('image', 'history', 'berthtest/committed:1')).stdout, /a berthtest/);
+    await docker('run', '-d', '--name', 'berthtest-live', 'busybox', 'sh', '-c', 'echo live > /f; sleep 60');
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(
+      (await docker('commit', 'berthtest-live', 'berthtest/live:1')).code,
+      0,
+      'a running container is paused for the commit',
+    );
+    assert.match(
+      (await docker('ps', '--filter', 'name=berthtest-live')).stdout,
+      /Up /,
+      'and runs on after it',
+    );
+    assert.equal((await docker('run', '--rm', 'berthtest/live:1', 'cat', '/f')).stdout, 'live\n');
+    await docker('rm', '-f', 'berthtest-src', 'berthtest-live');
+  });
 });
