@@ -6,6 +6,7 @@ import { AGENT_VERSION } from '../version.ts';
 import { MAX_JSON_BODY, setUpgradeBody } from './body.ts';
 import { ApiError, sendError } from './errors.ts';
 import { type RouteHandler, Router } from './router.ts';
+import { archiveRoutes } from './routes/archive.ts';
 import { commitRoutes } from './routes/commit.ts';
 import { containerProcessRoutes } from './routes/container-processes.ts';
 import { containerStreamRoutes } from './routes/container-streams.ts';
@@ -57,6 +58,7 @@ export function buildRouter(engine: Engine): Router {
   infoRoutes(router, engine);
   pruneRoutes(router);
   commitRoutes(router, engine);
+  archiveRoutes(router, engine);
   return router;
 }
 

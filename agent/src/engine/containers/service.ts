@@ -6,10 +6,11 @@ import { EngineError } from '../errors.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { ImageStore } from '../images/image-store.ts';
 import { Process, type RuntimeSpecInput } from '../oci/spec.ts';
-import type { Snapshotter } from '../snapshots/snapshotter.ts';
+import type { OverlaySnapshotter } from '../snapshots/overlay-snapshotter.ts';
 import { type AttachSession, startFailureExitCode } from '../tasks/index.ts';
 import { populateFromImage, type VolumeStore } from '../volumes/index.ts';
 import { buildRuntimeSpec, effectiveCapabilities } from './build-runtime-spec.ts';
+import { ContainerFs } from './container-fs.ts';
 import type { ContainerStore } from './container-store.ts';
 import { type ExecConfig, execEnv } from './exec-service.ts';
 import { hostHardLimit } from './host-limits.ts';
@@ -36,7 +37,7 @@ import type { TaskExit, TaskPort } from './task-port.ts';
 export interface ContainerServiceDeps {
   store: ContainerStore;
   images: ImageStore;
-  snapshotter: Snapshotter;
+  snapshotter: OverlaySnapshotter;
   volumes: VolumeStore;
   cgroups: HostCgroupManager;
   tasks: TaskPort;
@@ -532,6 +533,15 @@ export class ContainerService {
         ? { bounding: caps, effective: caps, permitted: caps, inheritable: [], ambient: [] }
         : process.capabilities,
     };
+  }
+
+  /** The container's filesystem for `docker cp`: the live root while it runs, the layers otherwise. */
+  async filesystem(ref: string): Promise<ContainerFs> {
+    const record = this.get(ref);
+    if (record.state.status === 'running' || record.state.status === 'paused') {
+      return new ContainerFs([{ dir: `/proc/${record.state.pid}/root`, opaque: new Set() }], true);
+    }
+    return new ContainerFs(await this.deps.snapshotter.mergedSources(record.id), false);
   }
 
   async rename(ref: string, newName: string): Promise<void> {

@@ -180,18 +180,23 @@ export class OverlaySnapshotter implements Snapshotter {
     return overlayChanges(snap.upperDir, upperOpaque, await this.lowerSources(containerId, snap.parent));
   }
 
+  /** The container's layers, top first (upper, init, image layers), with their opaque dirs: the merged view's sources. */
+  async mergedSources(containerId: string): Promise<OverlaySource[]> {
+    const snap = await this.get(containerId);
+    const upper: OverlaySource = {
+      dir: snap.upperDir,
+      opaque: new Set(await scanOpaqueDirs(this.options.helperPath(), snap.upperDir)),
+    };
+    return [upper, ...(await this.lowerSources(containerId, snap.parent))];
+  }
+
   async *export(containerId: string): AsyncGenerator<Buffer> {
     const snap = await this.get(containerId);
     if (isMountPoint(snap.mergedDir)) {
       yield* packTree(walkDir(snap.mergedDir), { ociWhiteouts: false });
       return;
     }
-    const upper: OverlaySource = {
-      dir: snap.upperDir,
-      opaque: new Set(await scanOpaqueDirs(this.options.helperPath(), snap.upperDir)),
-    };
-    const sources = [upper, ...(await this.lowerSources(containerId, snap.parent))];
-    yield* packTree(walkMerged(sources), { ociWhiteouts: false });
+    yield* packTree(walkMerged(await this.mergedSources(containerId)), { ociWhiteouts: false });
   }
 
   async commit(containerId: string, blob: ContentWriter): Promise<CommittedLayer> {
