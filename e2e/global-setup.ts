@@ -6,22 +6,11 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort, processAlive } from '@berth/process';
 
 const repoRoot = join(import.meta.dirname, '..');
-
-async function freePort(): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 function waitForLine(
   child: ChildProcess,
@@ -43,15 +32,6 @@ function waitForLine(
       reject(new Error(`scripts/start.ts exited (${code}) before it was ready:\n${output()}`));
     });
   });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
@@ -84,7 +64,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     const pidFile = join(dataDir, 'postgres', 'pgdata', 'postmaster.pid');
     if (existsSync(pidFile)) {
       const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-      if (pid > 0 && isAlive(pid)) process.kill(pid, 'SIGQUIT');
+      if (pid > 0 && processAlive(pid)) process.kill(pid, 'SIGQUIT');
     }
     logFile.end();
     if (process.env.BERTH_E2E_KEEP) console.log(`e2e data kept in ${dataDir}`);

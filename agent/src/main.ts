@@ -4,8 +4,8 @@
  */
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { takePidFile } from '@berth/process';
 import { ConfigError, HelpRequested, loadAgentConfig } from './config/agent-config.ts';
-import { acquirePidLock } from './daemon/pid-lock.ts';
 import { listenUnix } from './docker-api/listen-unix.ts';
 import { createDockerApiServer } from './docker-api/server.ts';
 import { openEngine } from './engine/engine.ts';
@@ -43,7 +43,9 @@ async function main(): Promise<void> {
   }
   let releaseLock: () => void;
   try {
-    releaseLock = acquirePidLock(join(layout.agent, 'agent.pid'), `agent on ${config.dataRoot}`);
+    releaseLock = takePidFile(join(layout.agent, 'agent.pid'), {
+      held: (pid) => new Error(`another agent on ${config.dataRoot} is running (pid ${pid})`),
+    });
   } catch (err) {
     die((err as Error).message);
   }

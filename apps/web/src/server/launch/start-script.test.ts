@@ -14,12 +14,12 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createPrismaClient } from '@berth/db';
 import { startTestDatabase } from '@berth/db/testing';
+import { freePort } from '@berth/process';
 
 const repoRoot = join(import.meta.dirname, '..', '..', '..', '..', '..');
 
@@ -30,14 +30,6 @@ function alive(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const address = server.address();
-  await new Promise((r) => server.close(r));
-  return typeof address === 'object' && address ? address.port : 0;
 }
 
 /** Pids whose command line mentions the path: what a start left behind, if anything. */
