@@ -118,27 +118,25 @@ export function containerProcessRoutes(router: Router, engine: Engine): void {
       id: record.id,
       name: `/${record.name}`,
     });
+    type Sample = NonNullable<Awaited<ReturnType<typeof sample>>>;
+    const body = (now: Sample | undefined, before: Sample | undefined) =>
+      now
+        ? statsJson(
+            record.id,
+            record.name,
+            now.stats,
+            now.systemNs,
+            onlineCpus,
+            before ? cpuPart(before.stats, before.systemNs, onlineCpus) : undefined,
+            now.at,
+            before?.at ?? now.at,
+          )
+        : empty();
     let previous = await sample();
     if (!stream) {
       // --no-stream: two samples a moment apart, so the CLI can compute a CPU percentage
       await new Promise((r) => setTimeout(r, 100));
-      const now = await sample();
-      sendJson(
-        res,
-        200,
-        now && previous
-          ? statsJson(
-              record.id,
-              record.name,
-              now.stats,
-              now.systemNs,
-              onlineCpus,
-              cpuPart(previous.stats, previous.systemNs, onlineCpus),
-              now.at,
-              previous.at,
-            )
-          : empty(),
-      );
+      sendJson(res, 200, body(await sample(), previous));
       return;
     }
     res.writeHead(200, { 'Content-Type': 'application/json' });
@@ -148,19 +146,7 @@ export function containerProcessRoutes(router: Router, engine: Engine): void {
     });
     while (open) {
       const now = await sample();
-      const body = now
-        ? statsJson(
-            record.id,
-            record.name,
-            now.stats,
-            now.systemNs,
-            onlineCpus,
-            previous ? cpuPart(previous.stats, previous.systemNs, onlineCpus) : undefined,
-            now.at,
-            previous?.at ?? now.at,
-          )
-        : empty();
-      res.write(`${JSON.stringify(body)}\n`);
+      res.write(`${JSON.stringify(body(now, previous))}\n`);
       previous = now;
       await new Promise((r) => setTimeout(r, 1000));
     }
