@@ -10,7 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { openEngine } from '../agent/src/engine/engine.ts';
 import { busyboxArchive, busyboxRootfs } from '../agent/src/engine/images/testing/busybox-image.ts';
@@ -107,6 +107,7 @@ try {
 } finally {
   for (const c of containers.list()) await containers.remove(c.id, { force: true }).catch(() => {});
   await engine.cgroups.removeParent().catch(() => {});
+  rmSync(dirname(engine.layout.tasks), { recursive: true, force: true });
   rmSync(dir, { recursive: true, force: true });
 }
 process.exit(0);

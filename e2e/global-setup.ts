@@ -42,7 +42,14 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const logFile = createWriteStream(join(dataDir, 'stack.log'));
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
     cwd: repoRoot,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', BERTH_DATA: dataDir, DATABASE_URL: '' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      BERTH_DATA: dataDir,
+      BERTH_RUN_DIR: join(dataDir, 'run'),
+      DATABASE_URL: '',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   for (const stream of [child.stdout, child.stderr]) {

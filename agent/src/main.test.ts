@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -9,8 +10,15 @@ import { after, test } from 'node:test';
 
 const main = join(import.meta.dirname, 'main.ts');
 
+// the agent's per-data-root run dir goes under the test's own temp dir, removed with it
+const runDir = mkdtempSync(join(tmpdir(), 'berthtest-run-'));
+after(() => rmSync(runDir, { recursive: true, force: true }));
+
 function startAgent(args: string[]): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', main, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, ['--import', 'tsx', main, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, BERTH_RUN_DIR: runDir },
+  });
 }
 
 async function output(child: ChildProcess): Promise<{ code: number | null; stderr: string }> {

@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+
+const RUN_DIR = process.env.BERTH_RUN_DIR ?? '/run/berth';
 
 /**
  * Where each engine module keeps its files under the agent's data root. One
@@ -17,8 +20,14 @@ export function dataLayout(dataRoot: string) {
     containers: join(dataRoot, 'containers'),
     /** named volumes: volumes/<name>/_data */
     volumes: join(dataRoot, 'volumes'),
-    /** runtime state of live tasks (monitor sockets, pid files) */
-    tasks: join(dataRoot, 'tasks'),
+    /**
+     * runtime state of live tasks (monitor sockets, state files): under /run,
+     * a tmpfs that lives as long as the processes it describes (Docker keeps
+     * /run/docker for the same reason). It makes each start's directory work
+     * cheap and keeps monitor socket paths short whatever the data root's
+     * length (sockaddr_un holds 108 bytes). One directory per data root.
+     */
+    tasks: join(RUN_DIR, createHash('sha256').update(dataRoot).digest('hex').slice(0, 12), 'tasks'),
     /** the agent's own identity and control-plane credential */
     agent: join(dataRoot, 'agent'),
   };

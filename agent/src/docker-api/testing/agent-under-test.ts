@@ -2,7 +2,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { openEngine } from '../../engine/engine.ts';
 import { busyboxArchive } from '../../engine/images/testing/busybox-image.ts';
@@ -134,6 +134,7 @@ export class AgentUnderTest {
     }
     const engine = await openEngine({ dataRoot: join(this.dir, 'root'), cgroupParent: this.cgroupParent });
     await engine.cgroups.removeParent().catch(() => {});
+    await rm(dirname(engine.layout.tasks), { recursive: true, force: true });
     await rm(this.dir, { recursive: true, force: true });
   }
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { type Engine, openEngine } from '../engine.ts';
@@ -25,6 +25,7 @@ describe('container lifecycle', () => {
     for (const c of engine?.containers.list() ?? [])
       await engine.containers.remove(c.id, { force: true }).catch(() => {});
     await engine?.cgroups.removeParent().catch(() => {});
+    if (engine) await rm(dirname(engine.layout.tasks), { recursive: true, force: true });
     await rm(dir, { recursive: true, force: true });
   });
 

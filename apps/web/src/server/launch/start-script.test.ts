@@ -56,7 +56,14 @@ function startScript(env: Record<string, string>): Run {
   let output = '';
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
     cwd: repoRoot,
-    env: { ...process.env, DATABASE_URL: '', HOST: '127.0.0.1', ...env },
+    // the agent's run dir beside its data, so the test's cleanup takes it too
+    env: {
+      ...process.env,
+      DATABASE_URL: '',
+      HOST: '127.0.0.1',
+      BERTH_RUN_DIR: join(env.BERTH_DATA ?? tmpdir(), 'berthtest-run'),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (c) => {
