@@ -23,3 +23,25 @@ export async function killListed(procsFiles: string[], timeoutMs = 5000): Promis
   if (!ok)
     throw new EngineError('internal', `processes in ${procsFiles[0] ?? 'cgroup'} did not exit after SIGKILL`);
 }
+
+/**
+ * SIGKILLs everything in a group, frozen first so that no process forks its
+ * way out between the listing and the signal. A group that will not freeze
+ * (no freezer) is killed all the same, without that guarantee.
+ */
+export async function killFrozen(group: {
+  freeze(): Promise<void>;
+  thaw(): Promise<void>;
+  procsFiles(): string[];
+}): Promise<void> {
+  let frozen = false;
+  try {
+    await group.freeze();
+    frozen = true;
+  } catch {
+    // killed below regardless
+  }
+  await signalListed(group.procsFiles());
+  if (frozen) await group.thaw();
+  await killListed(group.procsFiles());
+}

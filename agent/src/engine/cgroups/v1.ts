@@ -13,7 +13,7 @@ import {
   writeEach,
   writeText,
 } from './fs.ts';
-import { killListed, signalListed } from './kill.ts';
+import { killFrozen } from './kill.ts';
 import type { CgroupResources, CgroupStats } from './types.ts';
 import { checkCpusetSubset } from './validate.ts';
 
@@ -298,19 +298,7 @@ export class V1Group implements GroupDriver {
    * frozen tasks cannot fork, and the SIGKILLs land on thaw.
    */
   async kill(): Promise<void> {
-    const freezer = this.dir('freezer');
-    let frozen = false;
-    if (freezer !== undefined) {
-      try {
-        await this.freeze();
-        frozen = true;
-      } catch {
-        // a cgroup that will not freeze is still killed below, just without the guarantee
-      }
-    }
-    await signalListed(this.procsFiles());
-    if (frozen) await this.thaw();
-    await killListed(this.procsFiles());
+    await killFrozen(this);
   }
 }
 

@@ -4,7 +4,7 @@ import { EngineError } from '../errors.ts';
 import { blkioToIoWeight, DEFAULT_CPU_PERIOD_US, sharesToWeight } from './convert.ts';
 import type { GroupDriver } from './driver.ts';
 import { exists, readFlatKeyed, readNumber, readOptional, readText, waitFor, writeText } from './fs.ts';
-import { killListed, signalListed } from './kill.ts';
+import { killFrozen, killListed } from './kill.ts';
 import type { CgroupResources, CgroupStats } from './types.ts';
 import { checkCpusetSubset } from './validate.ts';
 
@@ -199,18 +199,8 @@ export class V2Group implements GroupDriver {
 
   /** cgroup.kill (5.14+) kills atomically, forks included; older kernels get freeze + SIGKILL. */
   async kill(): Promise<void> {
-    if (!(await this.signalKill())) {
-      let frozen = false;
-      try {
-        await this.freeze();
-        frozen = true;
-      } catch {
-        // kill without the freeze guarantee
-      }
-      await signalListed(this.procsFiles());
-      if (frozen) await this.thaw();
-    }
-    await killListed(this.procsFiles());
+    if (await this.signalKill()) await killListed(this.procsFiles());
+    else await killFrozen(this);
   }
 }
 
