@@ -112,6 +112,23 @@ describe('container lifecycle', () => {
     await engine.containers.create({ image: 'busybox', cmd: ['true'], name: 'berthtest-web' });
   });
 
+  test('a create that fails half-way removes the anonymous volume it made', async () => {
+    const before = (await engine.volumes.list()).length;
+    await assert.rejects(
+      engine.containers.create({
+        image: 'busybox',
+        host: {
+          mounts: [
+            { type: 'volume', source: '', target: '/a' },
+            { type: 'volume', source: 'bad name!', target: '/b' },
+          ],
+        },
+      }),
+      (e) => isEngineError(e, 'invalid'),
+    );
+    assert.equal((await engine.volumes.list()).length, before);
+  });
+
   test('a missing image is a clear not_found and leaves nothing behind', async () => {
     const before = engine.containers.list().length;
     await assert.rejects(engine.containers.create({ image: 'berthtest-missing:1' }), (e) =>

@@ -120,15 +120,9 @@ export class ContainerService {
     const name = spec.name ?? randomName((n) => store.nameTaken(n));
     store.reserveName(name, id);
     let snapshotMade = false;
+    const volumes: ContainerRecord['volumes'] = [];
     try {
-      const command = resolveCommand(
-        {
-          ...image.config.config,
-          Entrypoint: image.config.config?.Entrypoint,
-          Cmd: image.config.config?.Cmd,
-        },
-        spec,
-      );
+      const command = resolveCommand(image.config.config ?? {}, spec);
       const snapshot = await images.prepareRootfs(id, image.id);
       snapshotMade = true;
       const hostname = spec.hostname ?? id.slice(0, 12);
@@ -149,7 +143,7 @@ export class ContainerService {
           mergedDir: snapshot.mergedDir,
           workDir: snapshot.workDir,
         },
-        volumes: await this.prepareVolumes(spec),
+        volumes: await this.prepareVolumes(spec, volumes),
         logPath: join(store.dir(id), `${id}-json.log`),
         hostsPath: join(etc, 'hosts'),
         hostnamePath: join(etc, 'hostname'),
@@ -162,13 +156,18 @@ export class ContainerService {
     } catch (err) {
       store.releaseName(name, id);
       if (snapshotMade) await snapshotter.remove(id).catch(() => {});
+      // anonymous volumes exist for this container only; named ones stay, as with Docker
+      for (const v of volumes.filter((x) => x.anonymous))
+        await this.deps.volumes.remove(v.name).catch(() => {});
       throw err;
     }
   }
 
-  /** Named and anonymous volumes for the container's volume mounts, created when missing. */
-  private async prepareVolumes(spec: ContainerSpec): Promise<ContainerRecord['volumes']> {
-    const out: ContainerRecord['volumes'] = [];
+  /** Named and anonymous volumes for the container's volume mounts, created when missing, gathered into `out`. */
+  private async prepareVolumes(
+    spec: ContainerSpec,
+    out: ContainerRecord['volumes'],
+  ): Promise<ContainerRecord['volumes']> {
     for (const mount of spec.host.mounts) {
       if (mount.type !== 'volume') continue;
       const anonymous = mount.source === '';
