@@ -66,9 +66,14 @@ test('the admin changes the initial password from the account page and logs in w
 
   await page.getByTestId('current-user').click();
   await expect(page).toHaveURL(`${url()}/account`);
-  await page.getByLabel('Current password', { exact: true }).fill(process.env.BERTH_E2E_PASSWORD!);
+  // the page finishes loading (and hydrating) before typing: a form re-rendered under the
+  // fingers would drop what was filled, which a user typing at human speed never meets
+  await page.waitForLoadState('networkidle');
+  const current = page.getByLabel('Current password', { exact: true });
+  await current.fill(process.env.BERTH_E2E_PASSWORD!);
   await page.getByLabel('New password', { exact: true }).fill(newPassword);
   await page.getByLabel('Repeat the new password').fill(newPassword);
+  await expect(current).toHaveValue(process.env.BERTH_E2E_PASSWORD!);
   await page.getByRole('button', { name: 'Change password' }).click();
   await expect(page.getByRole('status')).toHaveText('Password changed.');
   await page.screenshot({ path: join(screenshots, 'account.png') });

@@ -86,6 +86,8 @@ export async function* readLogs(
     throw new EngineError('not_found', `no log file for container ${id} in ${dir}`);
   }
   let live: LineReader | undefined;
+  // the newest record already passed over, so a follower never reads it twice
+  let lastNs: bigint | undefined;
   try {
     const tail = options.tail ?? -1;
     if (tail >= 0) {
@@ -93,6 +95,7 @@ export async function* readLogs(
       const liveEnd = last === undefined ? 0 : (await last.stat()).size;
       for (const e of await tailEntries(handles, liveEnd, tail, filter)) yield present(e, timestamps);
       if (last !== undefined) live = new LineReader(last, await lastLineEnd(last, liveEnd));
+      lastNs = await lastRecordNs(handles, liveEnd);
     } else {
       for (const fh of handles) {
         const r = new LineReader(fh);
@@ -100,6 +103,7 @@ export async function* readLogs(
           if (options.signal?.aborted) return;
           const e = decodeRecord(text);
           if (e === undefined) continue;
+          lastNs = e.ns;
           if (filter.untilNs !== undefined && e.ns > filter.untilNs) break;
           if (filter.pass(e)) yield present(e, timestamps);
         }
@@ -107,11 +111,24 @@ export async function* readLogs(
       }
     }
     if (options.follow) {
-      yield* follow(dir, id, live, filter, timestamps, options);
+      yield* follow(dir, id, live, lastNs, filter, timestamps, options);
     }
   } finally {
     for (const fh of handles) await fh.close().catch(() => undefined);
   }
+}
+
+/** The time of the newest complete record in the files (the live one up to `liveEnd`). */
+async function lastRecordNs(handles: FileHandle[], liveEnd: number): Promise<bigint | undefined> {
+  for (let i = handles.length - 1; i >= 0; i--) {
+    const fh = handles[i]!;
+    const end = i === handles.length - 1 ? liveEnd : (await fh.stat()).size;
+    for await (const text of linesBackward(fh, end)) {
+      const e = decodeRecord(text);
+      if (e !== undefined) return e.ns;
+    }
+  }
+  return undefined;
 }
 
 async function tailEntries(
@@ -140,6 +157,7 @@ async function* follow(
   dir: string,
   id: string,
   start: LineReader | undefined,
+  startNs: bigint | undefined,
   filter: Filter,
   timestamps: boolean,
   o: ReadLogsOptions,
@@ -173,12 +191,16 @@ async function* follow(
     // no inotify here: polling alone still works
   }
 
+  // the time of the newest record read: what a newer file must start after
+  let lastNs = startNs;
+
   /** yields what `r` has now; false once `until` is behind us */
   async function* drain(r: LineReader): AsyncGenerator<LogEntry, boolean> {
     await r.checkTruncated();
     for await (const text of r.lines()) {
       const e = decodeRecord(text);
       if (e === undefined) continue;
+      lastNs = e.ns;
       if (filter.untilNs !== undefined && e.ns > filter.untilNs) return false;
       if (filter.pass(e)) yield present(e, timestamps);
     }
@@ -190,10 +212,11 @@ async function* follow(
       if (o.signal?.aborted) return;
       const sawExit = exited;
       if (current !== undefined && !(yield* drain(current))) return;
-      // A rotation renamed the file we hold. Everything newer than it, oldest
-      // first, is what we have not read yet; if it was dropped already, every
-      // file present is newer.
-      const next = await newerFiles(dir, id, current);
+      // A rotation renamed the file we hold. What we have not read is in the
+      // files that start after our last record: opened (so a further rotation
+      // cannot swap them under us), then read oldest first; the newest is
+      // followed from then on. One that was dropped already is lost, as with Docker.
+      const next = await newerFiles(dir, id, current, lastNs);
       if (next === undefined) {
         if (sawExit) return;
         if (filter.untilNs !== undefined && nowNs() > filter.untilNs) return;
@@ -209,16 +232,11 @@ async function* follow(
         wakeUp = undefined;
         continue;
       }
-      for (const path of next) {
-        let fh: FileHandle;
-        try {
-          fh = await open(path, 'r');
-        } catch {
-          continue;
-        }
-        opened.add(fh);
+      for (const fh of next) opened.add(fh);
+      const newest = next.at(-1);
+      for (const fh of next) {
         const r = new LineReader(fh);
-        if (path !== livePath(dir, id)) {
+        if (fh !== newest) {
           const more = yield* drain(r);
           await release(fh);
           if (!more) return;
@@ -238,35 +256,77 @@ async function* follow(
 }
 
 /**
- * undefined while `current` is still the live file; else the paths written
- * after it, oldest first, ending with the live one.
+ * undefined while `current` is still the live file; else the log files,
+ * opened, that start after `afterNs`, oldest first (an empty live file last).
  */
 async function newerFiles(
   dir: string,
   id: string,
   current: LineReader | undefined,
-): Promise<string[] | undefined> {
-  let liveIno: number;
+  afterNs: bigint | undefined,
+): Promise<FileHandle[] | undefined> {
+  let liveIno: number | undefined;
   try {
     liveIno = (await stat(livePath(dir, id))).ino;
   } catch {
-    return current === undefined ? undefined : [];
+    if (current === undefined) return undefined;
   }
-  if (current === undefined) return [livePath(dir, id)];
-  const mine = await current.fh.stat();
-  // Once our file is deleted its inode number may be reused by a newer file,
-  // so only a file that still has a name can be matched by inode.
-  if (mine.nlink === 0) return logFiles(dir, id);
-  if (mine.ino === liveIno) return undefined;
-  const files = await logFiles(dir, id);
-  const inodes = await Promise.all(
-    files.map((f) =>
-      stat(f).then(
-        (s) => s.ino,
-        () => -1,
-      ),
-    ),
-  );
-  const at = inodes.indexOf(mine.ino);
-  return at === -1 ? files : files.slice(at + 1);
+  const mine = await current?.fh.stat();
+  if (mine !== undefined && mine.nlink > 0 && mine.ino === liveIno) return undefined;
+  if (liveIno === undefined) return [];
+  const found: { fh: FileHandle; first: bigint }[] = [];
+  const seen = new Set<number>();
+  for (const fh of await openStable(dir, id)) {
+    const st = await fh.stat();
+    const first = await firstRecordNs(fh);
+    // ours (still named), one listed twice across a rotation, or all read already
+    const skip =
+      (mine !== undefined && mine.nlink > 0 && st.ino === mine.ino) ||
+      seen.has(st.ino) ||
+      (first !== undefined && afterNs !== undefined && first <= afterNs);
+    seen.add(st.ino);
+    if (skip) await fh.close().catch(() => undefined);
+    else found.push({ fh, first: first ?? BigInt(Number.MAX_SAFE_INTEGER) * 1_000_000_000n });
+  }
+  return found.sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0)).map((f) => f.fh);
+}
+
+/**
+ * Every log file, opened, from a moment when no rotation ran: a rotation
+ * between listing and opening shifts files to other names, so the names
+ * opened could skip one. Retried until two listings agree (rotations are
+ * rare next to an open), then taken as they are.
+ */
+async function openStable(dir: string, id: string): Promise<FileHandle[]> {
+  const inodes = async (paths: string[]) =>
+    (
+      await Promise.all(
+        paths.map((p) =>
+          stat(p).then(
+            (st) => st.ino,
+            () => -1,
+          ),
+        ),
+      )
+    ).join(',');
+  for (let attempt = 0; ; attempt++) {
+    const paths = await logFiles(dir, id);
+    const before = await inodes(paths);
+    const handles = await openAll(paths);
+    const names = await logFiles(dir, id);
+    if (attempt >= 20 || (names.join() === paths.join() && (await inodes(names)) === before)) return handles;
+    for (const fh of handles) await fh.close().catch(() => undefined);
+  }
+}
+
+/** The time of a file's first complete record; undefined for a file with none yet. */
+async function firstRecordNs(fh: FileHandle): Promise<bigint | undefined> {
+  const buf = Buffer.alloc(64 * 1024);
+  const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+  const text = buf.subarray(0, bytesRead).toString('utf8');
+  for (const line of text.split('\n').slice(0, -1)) {
+    const e = decodeRecord(line);
+    if (e !== undefined) return e.ns;
+  }
+  return undefined;
 }
