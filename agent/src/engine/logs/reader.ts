@@ -1,6 +1,5 @@
 import { watch } from 'node:fs';
 import { type FileHandle, open, stat } from 'node:fs/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { EngineError } from '../errors.ts';
 import { livePath, logFiles } from './files.ts';
 import { boundToNs, decodeRecord, type LogEntry, nowNs, type TimeBound } from './format.ts';
@@ -81,13 +80,11 @@ export async function* readLogs(
   const timestamps = options.timestamps ?? false;
   // Opening every file before reading pins what each holds: a rotation in
   // between renames them, but an open descriptor keeps its file.
-  const handles = await openAll(await logFiles(dir, id));
+  const handles = await openStable(dir, id);
   if (handles.length === 0 && !options.follow) {
     throw new EngineError('not_found', `no log file for container ${id} in ${dir}`);
   }
   let live: LineReader | undefined;
-  // the newest record already passed over, so a follower never reads it twice
-  let lastNs: bigint | undefined;
   try {
     const tail = options.tail ?? -1;
     if (tail >= 0) {
@@ -95,7 +92,6 @@ export async function* readLogs(
       const liveEnd = last === undefined ? 0 : (await last.stat()).size;
       for (const e of await tailEntries(handles, liveEnd, tail, filter)) yield present(e, timestamps);
       if (last !== undefined) live = new LineReader(last, await lastLineEnd(last, liveEnd));
-      lastNs = await lastRecordNs(handles, liveEnd);
     } else {
       for (const fh of handles) {
         const r = new LineReader(fh);
@@ -103,7 +99,6 @@ export async function* readLogs(
           if (options.signal?.aborted) return;
           const e = decodeRecord(text);
           if (e === undefined) continue;
-          lastNs = e.ns;
           if (filter.untilNs !== undefined && e.ns > filter.untilNs) break;
           if (filter.pass(e)) yield present(e, timestamps);
         }
@@ -111,24 +106,11 @@ export async function* readLogs(
       }
     }
     if (options.follow) {
-      yield* follow(dir, id, live, lastNs, filter, timestamps, options);
+      yield* follow(dir, id, live, filter, timestamps, options);
     }
   } finally {
     for (const fh of handles) await fh.close().catch(() => undefined);
   }
-}
-
-/** The time of the newest complete record in the files (the live one up to `liveEnd`). */
-async function lastRecordNs(handles: FileHandle[], liveEnd: number): Promise<bigint | undefined> {
-  for (let i = handles.length - 1; i >= 0; i--) {
-    const fh = handles[i]!;
-    const end = i === handles.length - 1 ? liveEnd : (await fh.stat()).size;
-    for await (const text of linesBackward(fh, end)) {
-      const e = decodeRecord(text);
-      if (e !== undefined) return e.ns;
-    }
-  }
-  return undefined;
 }
 
 async function tailEntries(
@@ -157,7 +139,6 @@ async function* follow(
   dir: string,
   id: string,
   start: LineReader | undefined,
-  startNs: bigint | undefined,
   filter: Filter,
   timestamps: boolean,
   o: ReadLogsOptions,
@@ -179,8 +160,14 @@ async function* follow(
       wake();
     },
   );
+  // Set by every event, so that one that came while we were reading (a write,
+  // the create that ends a rotation) is not slept through.
+  let woken = false;
   let wakeUp: (() => void) | undefined;
-  const wake = () => wakeUp?.();
+  const wake = () => {
+    woken = true;
+    wakeUp?.();
+  };
   const onAbort = () => wake();
   o.signal?.addEventListener('abort', onAbort);
   let watcher: ReturnType<typeof watch> | undefined;
@@ -191,16 +178,12 @@ async function* follow(
     // no inotify here: polling alone still works
   }
 
-  // the time of the newest record read: what a newer file must start after
-  let lastNs = startNs;
-
   /** yields what `r` has now; false once `until` is behind us */
   async function* drain(r: LineReader): AsyncGenerator<LogEntry, boolean> {
     await r.checkTruncated();
     for await (const text of r.lines()) {
       const e = decodeRecord(text);
       if (e === undefined) continue;
-      lastNs = e.ns;
       if (filter.untilNs !== undefined && e.ns > filter.untilNs) return false;
       if (filter.pass(e)) yield present(e, timestamps);
     }
@@ -211,17 +194,14 @@ async function* follow(
     for (;;) {
       if (o.signal?.aborted) return;
       const sawExit = exited;
+      woken = false;
       if (current !== undefined && !(yield* drain(current))) return;
-      // A rotation renamed the file we hold. What we have not read is in the
-      // files that start after our last record: opened (so a further rotation
-      // cannot swap them under us), then read oldest first; the newest is
-      // followed from then on. One that was dropped already is lost, as with Docker.
-      const next = await newerFiles(dir, id, current, lastNs);
+      const next = await newerFiles(dir, id, current);
       if (next === undefined) {
         if (sawExit) return;
         if (filter.untilNs !== undefined && nowNs() > filter.untilNs) return;
-        // the exit may have been reported while we drained: look once more, then end
-        if (exited || o.signal?.aborted) continue;
+        // an exit (look once more, then end) or a file event came while we read
+        if (exited || o.signal?.aborted || woken) continue;
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, o.pollMs ?? 250);
           wakeUp = () => {
@@ -232,21 +212,20 @@ async function* follow(
         wakeUp = undefined;
         continue;
       }
+      // Rotated: the newer files are read oldest first, and the newest is
+      // followed from then on. One that was dropped already is lost, as with Docker.
       for (const fh of next) opened.add(fh);
-      const newest = next.at(-1);
       for (const fh of next) {
-        const r = new LineReader(fh);
-        if (fh !== newest) {
-          const more = yield* drain(r);
-          await release(fh);
+        // A newer file exists, so the writer has left ours for good, but it may
+        // have written more there between our drain above and its rotation:
+        // read ours to its end through the descriptor we hold before moving on.
+        if (current !== undefined) {
+          const more = yield* drain(current);
+          await release(current.fh);
           if (!more) return;
-        } else {
-          if (current !== undefined) await release(current.fh);
-          current = r;
         }
+        current = new LineReader(fh);
       }
-      // Between the rename and the writer's create there is no live file yet.
-      if (next.length === 0) await sleep(5);
     }
   } finally {
     o.signal?.removeEventListener('abort', onAbort);
@@ -256,39 +235,30 @@ async function* follow(
 }
 
 /**
- * undefined while `current` is still the live file; else the log files,
- * opened, that start after `afterNs`, oldest first (an empty live file last).
+ * The log files written after `current`, opened, oldest first; undefined while
+ * there are none (`current` is still the file being written, or the writer is
+ * between its rename and its create). Files are told apart by inode, not by
+ * name or time: names shift at every rotation and times may repeat, while the
+ * descriptor we hold keeps our inode from being reused.
  */
 async function newerFiles(
   dir: string,
   id: string,
   current: LineReader | undefined,
-  afterNs: bigint | undefined,
 ): Promise<FileHandle[] | undefined> {
-  let liveIno: number | undefined;
-  try {
-    liveIno = (await stat(livePath(dir, id))).ino;
-  } catch {
-    if (current === undefined) return undefined;
-  }
-  const mine = await current?.fh.stat();
-  if (mine !== undefined && mine.nlink > 0 && mine.ino === liveIno) return undefined;
-  if (liveIno === undefined) return [];
-  const found: { fh: FileHandle; first: bigint }[] = [];
-  const seen = new Set<number>();
-  for (const fh of await openStable(dir, id)) {
-    const st = await fh.stat();
-    const first = await firstRecordNs(fh);
-    // ours (still named), one listed twice across a rotation, or all read already
-    const skip =
-      (mine !== undefined && mine.nlink > 0 && st.ino === mine.ino) ||
-      seen.has(st.ino) ||
-      (first !== undefined && afterNs !== undefined && first <= afterNs);
-    seen.add(st.ino);
-    if (skip) await fh.close().catch(() => undefined);
-    else found.push({ fh, first: first ?? BigInt(Number.MAX_SAFE_INTEGER) * 1_000_000_000n });
-  }
-  return found.sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0)).map((f) => f.fh);
+  const mine = current === undefined ? undefined : (await current.fh.stat()).ino;
+  // the common case, checked without opening anything: ours is still the live file
+  const liveIno = await stat(livePath(dir, id)).then(
+    (st) => st.ino,
+    () => undefined,
+  );
+  if (mine !== undefined && liveIno === mine) return undefined;
+  const files = await openStable(dir, id);
+  const inodes = await Promise.all(files.map(async (fh) => (await fh.stat()).ino));
+  // not listed: the rotation dropped ours, so every file left is newer
+  const at = mine === undefined ? -1 : inodes.indexOf(mine);
+  for (const fh of files.slice(0, at + 1)) await fh.close().catch(() => undefined);
+  return at + 1 < files.length ? files.slice(at + 1) : undefined;
 }
 
 /**
@@ -317,16 +287,4 @@ async function openStable(dir: string, id: string): Promise<FileHandle[]> {
     if (attempt >= 20 || (names.join() === paths.join() && (await inodes(names)) === before)) return handles;
     for (const fh of handles) await fh.close().catch(() => undefined);
   }
-}
-
-/** The time of a file's first complete record; undefined for a file with none yet. */
-async function firstRecordNs(fh: FileHandle): Promise<bigint | undefined> {
-  const buf = Buffer.alloc(64 * 1024);
-  const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-  const text = buf.subarray(0, bytesRead).toString('utf8');
-  for (const line of text.split('\n').slice(0, -1)) {
-    const e = decodeRecord(line);
-    if (e !== undefined) return e.ns;
-  }
-  return undefined;
 }
