@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { ApiError } from './errors.ts';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -30,7 +31,7 @@ export function queryFilters(query: URLSearchParams): Map<string, string[]> {
   try {
     parsed = JSON.parse(raw);
   } catch {
-    throw new SyntaxError(`invalid filters: ${raw}`);
+    throw new ApiError(400, `invalid filters: ${raw}`);
   }
   if (typeof parsed !== 'object' || parsed === null) return out;
   for (const [key, value] of Object.entries(parsed)) {

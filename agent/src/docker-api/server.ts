@@ -13,10 +13,13 @@ import { containerStreamRoutes } from './routes/container-streams.ts';
 import { containerRoutes } from './routes/containers.ts';
 import { eventRoutes } from './routes/events.ts';
 import { execRoutes } from './routes/exec.ts';
+import { imageArchiveRoutes } from './routes/image-archives.ts';
+import { imagePruneRoutes } from './routes/image-prune.ts';
 import { imageRoutes } from './routes/images.ts';
 import { infoRoutes } from './routes/info.ts';
 import { pruneRoutes } from './routes/prune.ts';
 import { systemRoutes } from './routes/system.ts';
+import { systemDfRoutes } from './routes/system-df.ts';
 import { volumeRoutes } from './routes/volumes.ts';
 import { API_VERSION } from './version.ts';
 
@@ -53,9 +56,12 @@ export function buildRouter(engine: Engine): Router {
   containerProcessRoutes(router, engine);
   execRoutes(router, engine);
   imageRoutes(router, engine);
+  imageArchiveRoutes(router, engine);
+  imagePruneRoutes(router, engine);
   volumeRoutes(router, engine);
   eventRoutes(router, engine);
   infoRoutes(router, engine);
+  systemDfRoutes(router, engine);
   pruneRoutes(router);
   commitRoutes(router, engine);
   archiveRoutes(router, engine);

@@ -1,118 +1,119 @@
-import type { ServerResponse } from 'node:http';
 import type { Engine } from '../../engine/engine.ts';
 import { EngineError } from '../../engine/errors.ts';
+import { matchesReference } from '../../engine/images/find-image.ts';
+import type { ImageSummary } from '../../engine/images/image-store.ts';
+import { parseDockerTime, rfc3339 } from '../docker-time.ts';
+import { acceptFilters, boolFilter, type Filters, matchLabels } from '../filters.ts';
+import { dockerImageName, onImage } from '../image-refs.ts';
 import { queryFilters, queryFlag, sendJson } from '../respond.ts';
 import type { Router } from '../router.ts';
 
-/** The JSON-message stream `docker load`/`import` print from: one object per line. */
-function startMessages(res: ServerResponse) {
-  res.writeHead(200, { 'Content-Type': 'application/json' });
-  return (message: Record<string, unknown>) => res.write(`${JSON.stringify(message)}\n`);
+const LIST_FILTERS = ['before', 'dangling', 'label', 'reference', 'since', 'until'];
+
+/** Unix seconds of the image a `before`/`since` filter names (the last one given, as Docker takes it). */
+async function createdOf(engine: Engine, filters: Filters, key: string): Promise<number | undefined> {
+  const ref = filters.get(key)?.at(-1);
+  if (ref === undefined) return undefined;
+  const image = await onImage(ref, () => engine.images.inspect(ref));
+  return Math.floor(Date.parse(image.Created) / 1000);
 }
 
+/**
+ * `docker images` rows after Docker's filters. A `reference` filter also
+ * narrows each row's tags to the matching ones, so `docker images 'team/*'`
+ * lists only those tags of an image that has others too.
+ */
+async function listImages(engine: Engine, query: URLSearchParams): Promise<ImageSummary[]> {
+  const filters = queryFilters(query);
+  acceptFilters(filters, LIST_FILTERS);
+  const dangling = boolFilter(filters, 'dangling');
+  const before = await createdOf(engine, filters, 'before');
+  const since = await createdOf(engine, filters, 'since');
+  const untilValue = filters.get('until')?.at(-1);
+  const until = untilValue === undefined ? undefined : Number(parseDockerTime(untilValue) / 1_000_000_000n);
+  const patterns = filters.get('reference') ?? [];
+  const list = await engine.images.list({
+    all: queryFlag(query, 'all'),
+    ...(dangling !== undefined ? { dangling } : {}),
+  });
+  const usedBy = new Map<string, number>();
+  for (const c of engine.containers.list()) usedBy.set(c.imageId, (usedBy.get(c.imageId) ?? 0) + 1);
+  const shared = queryFlag(query, 'shared-size')
+    ? new Map((await engine.images.diskUsage()).images.map((i) => [i.id, i.sharedSize]))
+    : undefined;
+  const rows: ImageSummary[] = [];
+  for (const image of list) {
+    if (before !== undefined && !(image.Created < before)) continue;
+    if (since !== undefined && !(image.Created > since)) continue;
+    if (until !== undefined && !(image.Created < until)) continue;
+    if (!matchLabels(filters, image.Labels)) continue;
+    const matching = (refs: string[]) => refs.filter((r) => patterns.some((p) => matchesReference(r, p)));
+    const repoTags = patterns.length > 0 ? matching(image.RepoTags) : image.RepoTags;
+    const repoDigests = patterns.length > 0 ? matching(image.RepoDigests) : image.RepoDigests;
+    if (patterns.length > 0 && repoTags.length === 0 && repoDigests.length === 0) continue;
+    rows.push({
+      ...image,
+      RepoTags: repoTags,
+      RepoDigests: repoDigests,
+      SharedSize: shared?.get(image.Id) ?? image.SharedSize,
+      Containers: usedBy.get(image.Id) ?? 0,
+    });
+  }
+  return rows;
+}
+
+/** List, inspect, history, tag, remove. Archives (load/save/import) and prune live beside this file. */
 export function imageRoutes(router: Router, engine: Engine): void {
   const { images } = engine;
 
   router.on('GET', '/images/json', async ({ res, query }) => {
-    const filters = queryFilters(query);
-    const dangling = filters.get('dangling')?.[0];
-    const reference = filters.get('reference')?.[0];
-    const labels = filters.get('label') ?? [];
-    const list = await images.list({
-      all: queryFlag(query, 'all'),
-      ...(dangling !== undefined ? { dangling: dangling === 'true' || dangling === '1' } : {}),
-      ...(reference !== undefined ? { reference } : {}),
-    });
-    const counts = new Map<string, number>();
-    for (const c of engine.containers.list()) counts.set(c.imageId, (counts.get(c.imageId) ?? 0) + 1);
-    sendJson(
-      res,
-      200,
-      list
-        .filter((i) =>
-          labels.every((l) => {
-            const [k, v] = l.split('=', 2) as [string, string | undefined];
-            return k in i.Labels && (v === undefined || i.Labels[k] === v);
-          }),
-        )
-        .map((i) => ({ ...i, Containers: counts.get(i.Id) ?? 0 })),
+    sendJson(res, 200, await listImages(engine, query));
+  });
+
+  router.on('GET', '/images/search', () => {
+    throw new EngineError(
+      'unavailable',
+      'searching a registry is not supported yet: Berth has no registry client',
     );
   });
 
   router.on('GET', '/images/:name*/json', async ({ res, params }) => {
-    sendJson(res, 200, await images.inspect(params.name!));
+    const name = params.name!;
+    const image = await onImage(name, () => images.inspect(name));
+    sendJson(res, 200, {
+      ...image,
+      Created: rfc3339(image.Created),
+      Metadata: { LastTagTime: rfc3339(image.Metadata.LastTagTime) },
+    });
   });
 
   router.on('GET', '/images/:name*/history', async ({ res, params }) => {
-    sendJson(res, 200, await images.history(params.name!));
+    const name = params.name!;
+    sendJson(res, 200, await onImage(name, () => images.history(name)));
   });
 
   router.on('POST', '/images/:name*/tag', async ({ res, params, query }) => {
     const repo = query.get('repo');
-    if (!repo) throw new EngineError('invalid', 'repository name must be given');
+    if (!repo) throw new EngineError('invalid', 'repository name (repo) must be given');
     const tag = query.get('tag');
-    await images.tag(params.name!, tag ? `${repo}:${tag}` : repo);
+    const name = params.name!;
+    await onImage(name, () => images.tag(name, tag ? `${repo}:${tag}` : repo));
     res.writeHead(201).end();
   });
 
-  router.on('DELETE', '/images/:name*', async ({ res, params, query }) => {
-    sendJson(res, 200, await images.remove(params.name!, { force: queryFlag(query, 'force') }));
-  });
-
-  router.on('POST', '/images/prune', async ({ res, query }) => {
-    const dangling = queryFilters(query).get('dangling')?.[0];
-    const result = await images.prune({ all: dangling === 'false' || dangling === '0' });
-    sendJson(res, 200, {
-      ImagesDeleted: result.ImagesDeleted.length > 0 ? result.ImagesDeleted : null,
-      SpaceReclaimed: result.SpaceReclaimed,
-    });
-  });
-
-  router.on('POST', '/images/load', async ({ req, res }) => {
-    const result = await images.load(req);
-    const send = startMessages(res);
-    for (const image of result.images) {
-      const lines =
-        image.tags.length > 0
-          ? image.tags.map((t) => `Loaded image: ${t}`)
-          : [`Loaded image ID: ${image.id}`];
-      for (const line of lines) send({ stream: `${line}\n` });
-    }
-    res.end();
-  });
-
-  const save = async (res: ServerResponse, refs: string[]) => {
-    if (refs.length === 0) throw new EngineError('invalid', 'no image names given');
-    for (const ref of refs) await images.resolve(ref); // a missing image is a 404 before any byte goes out
-    res.writeHead(200, { 'Content-Type': 'application/x-tar' });
-    for await (const chunk of images.save(refs)) {
-      if (!res.write(chunk)) await new Promise((r) => res.once('drain', r));
-    }
-    res.end();
-  };
-  router.on('GET', '/images/get', ({ res, query }) => save(res, query.getAll('names')));
-  router.on('GET', '/images/:name*/get', ({ res, params }) => save(res, [params.name!]));
-
-  router.on('POST', '/images/create', async ({ req, res, query }) => {
-    const fromSrc = query.get('fromSrc');
-    if (fromSrc === null) {
-      const image = query.get('fromImage') ?? '';
-      throw new EngineError(
-        'unavailable',
-        `pulling ${image} is not supported yet: load the image with docker load`,
-      );
-    }
-    if (fromSrc !== '-')
-      throw new EngineError('invalid', 'only imports from the request body (fromSrc=-) are supported');
-    const repo = query.get('repo');
+  router.on('POST', '/images/:name*/push', async ({ params, query }) => {
     const tag = query.get('tag');
-    const id = await images.importRootfs(req, {
-      ...(repo ? { ref: tag ? `${repo}:${tag}` : repo } : {}),
-      changes: query.getAll('changes'),
-      ...(query.get('message') ? { message: query.get('message')! } : {}),
-    });
-    const send = startMessages(res);
-    send({ status: id });
-    res.end();
+    const name = tag ? `${params.name!}:${tag}` : params.name!;
+    await onImage(name, () => images.resolve(name));
+    throw new EngineError(
+      'unavailable',
+      `pushing ${dockerImageName(name)} is not supported yet: Berth has no registry client`,
+    );
+  });
+
+  // `noprune` is accepted and has nothing to do: removing an image never removes its untagged parents here
+  router.on('DELETE', '/images/:name*', async ({ res, params, query }) => {
+    const name = params.name!;
+    sendJson(res, 200, await onImage(name, () => images.remove(name, { force: queryFlag(query, 'force') })));
   });
 }

@@ -1,29 +1,46 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import { isActive } from '../../engine/containers/state.ts';
+import type { ContainerRecord } from '../../engine/containers/record.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { AGENT_VERSION } from '../../version.ts';
+import { backingFilesystem, hostOs, openFds, runtimePath } from '../host-facts.ts';
 import { sendJson } from '../respond.ts';
 import type { Router } from '../router.ts';
+import { eventListenerCount } from './events.ts';
 
-const goArch = (arch: string) => (arch === 'x64' ? 'x86_64' : arch === 'arm64' ? 'aarch64' : arch);
+const unameArch = (arch: string) => (arch === 'x64' ? 'x86_64' : arch === 'arm64' ? 'aarch64' : arch);
 const engineId = randomUUID();
 
-/** GET /info (`docker info`) and GET /system/df (`docker system df`). */
+/** Docker's counters: a restarting or exited container counts as stopped. */
+function containerCounts(containers: readonly ContainerRecord[]) {
+  const running = containers.filter((c) => c.state.status === 'running').length;
+  const paused = containers.filter((c) => c.state.status === 'paused').length;
+  return {
+    Containers: containers.length,
+    ContainersRunning: running,
+    ContainersPaused: paused,
+    ContainersStopped: containers.length - running - paused,
+  };
+}
+
+/** GET /info (`docker info`). */
 export function infoRoutes(router: Router, engine: Engine): void {
   router.on('GET', '/info', async ({ res }) => {
-    const containers = engine.containers.list();
     const images = await engine.images.list({ all: true });
     const mode = engine.cgroups.mode;
+    const runtime = `berth-runtime ${AGENT_VERSION}`;
     sendJson(res, 200, {
       ID: engineId,
-      Containers: containers.length,
-      ContainersRunning: containers.filter((c) => c.state.status === 'running').length,
-      ContainersPaused: containers.filter((c) => c.state.status === 'paused').length,
-      ContainersStopped: containers.filter((c) => !isActive(c.state.status)).length,
+      ...containerCounts(engine.containers.list()),
       Images: images.length,
       Driver: 'overlay2',
-      DriverStatus: [['Backing Filesystem', 'extfs']],
+      DriverStatus: [
+        ['Backing Filesystem', await backingFilesystem(engine.layout.root)],
+        ['Supports d_type', 'true'],
+        ['Using metacopy', 'false'],
+        ['Native Overlay Diff', 'true'],
+        ['userxattr', 'false'],
+      ],
       Plugins: { Volume: ['local'], Network: [], Authorization: null, Log: ['json-file'] },
       MemoryLimit: true,
       SwapLimit: true,
@@ -32,29 +49,37 @@ export function infoRoutes(router: Router, engine: Engine): void {
       CPUShares: true,
       CPUSet: true,
       PidsLimit: true,
+      OomKillDisable: false,
       IPv4Forwarding: false,
       Debug: false,
-      NFd: 0,
-      NGoroutines: 0,
+      NFd: openFds(),
+      // Node has no goroutines; its event loop is one thread
+      NGoroutines: 1,
       SystemTime: new Date().toISOString(),
       LoggingDriver: 'json-file',
       CgroupDriver: 'cgroupfs',
+      // a hybrid host keeps its controllers on v1, which is what Docker reports for it
       CgroupVersion: mode === 'v2' ? '2' : '1',
-      NEventsListener: 0,
+      NEventsListener: eventListenerCount(),
       KernelVersion: os.release(),
-      OperatingSystem: 'Berth',
-      OSVersion: '',
+      OperatingSystem: hostOs().pretty,
+      OSVersion: hostOs().version,
       OSType: 'linux',
-      Architecture: goArch(os.arch()),
+      Architecture: unameArch(os.arch()),
       IndexServerAddress: 'https://index.docker.io/v1/',
+      RegistryConfig: null,
       NCPU: os.availableParallelism(),
       MemTotal: os.totalmem(),
+      GenericResources: null,
       DockerRootDir: engine.layout.root,
+      HttpProxy: process.env.HTTP_PROXY ?? process.env.http_proxy ?? '',
+      HttpsProxy: process.env.HTTPS_PROXY ?? process.env.https_proxy ?? '',
+      NoProxy: process.env.NO_PROXY ?? process.env.no_proxy ?? '',
       Name: os.hostname(),
       Labels: [],
       ExperimentalBuild: false,
       ServerVersion: AGENT_VERSION,
-      Runtimes: { berth: { path: 'berth-runtime' } },
+      Runtimes: { berth: { path: runtimePath() } },
       DefaultRuntime: 'berth',
       Swarm: {
         NodeID: '',
@@ -67,52 +92,13 @@ export function infoRoutes(router: Router, engine: Engine): void {
       LiveRestoreEnabled: true,
       Isolation: '',
       InitBinary: 'docker-init',
+      // Berth has no containerd; berth-runtime is both the runtime and the init (docker run --init)
+      ContainerdCommit: { ID: 'N/A' },
+      RuncCommit: { ID: runtime },
+      InitCommit: { ID: runtime },
       SecurityOptions: ['name=seccomp,profile=builtin', ...(mode === 'v2' ? ['name=cgroupns'] : [])],
+      CDISpecDirs: [],
       Warnings: [],
-    });
-  });
-
-  router.on('GET', '/system/df', async ({ res }) => {
-    const usage = await engine.images.diskUsage();
-    const images = await engine.images.list({ all: true });
-    const sizes = new Map(usage.images.map((i) => [i.id, i]));
-    const containers = engine.containers.list();
-    const volumeUsage = await engine.volumes.usage();
-    const containerRows = [];
-    for (const c of containers) {
-      const size = await engine.snapshotter.usage(c.id).catch(() => ({ sizeRw: 0, sizeRootFs: 0 }));
-      containerRows.push({
-        Id: c.id,
-        Names: [`/${c.name}`],
-        Image: c.imageRef,
-        ImageID: c.imageId,
-        Command: [c.path, ...c.args].join(' '),
-        Created: Math.floor(Date.parse(c.created) / 1000),
-        State: c.state.status,
-        Status: c.state.status,
-        SizeRw: size.sizeRw,
-        SizeRootFs: size.sizeRootFs,
-        Labels: c.spec.labels,
-        Mounts: [],
-      });
-    }
-    sendJson(res, 200, {
-      LayersSize: usage.layersSize,
-      Images: images.map((i) => ({
-        ...i,
-        SharedSize: sizes.get(i.Id)?.sharedSize ?? 0,
-        Size: sizes.get(i.Id)?.size ?? i.Size,
-        Containers: containers.filter((c) => c.imageId === i.Id).length,
-      })),
-      Containers: containerRows,
-      Volumes: volumeUsage.map((v) => ({
-        ...v.volume,
-        UsageData: {
-          Size: v.sizeBytes,
-          RefCount: containers.filter((c) => c.volumes.some((x) => x.name === v.volume.Name)).length,
-        },
-      })),
-      BuildCache: [],
     });
   });
 }

@@ -9,7 +9,14 @@ const goArch = (arch: string) => (arch === 'x64' ? 'amd64' : arch === 'ia32' ? '
 
 export function systemRoutes(router: Router, _engine: Engine): void {
   router.on('GET', '/_ping', ({ res }) => {
-    res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': 2, 'Cache-Control': 'no-cache' });
+    res.writeHead(200, {
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Content-Length': 2,
+      'Cache-Control': 'no-cache, no-store, must-revalidate',
+      Pragma: 'no-cache',
+      // the CLI reads swarm status from here rather than calling /info
+      Swarm: 'inactive',
+    });
     res.end('OK');
   });
   router.on('GET', '/version', ({ res }) => {
@@ -26,8 +33,10 @@ export function systemRoutes(router: Router, _engine: Engine): void {
     };
     sendJson(res, 200, {
       Platform: { Name: 'Berth' },
-      Components: [{ Name: 'Engine', Version: AGENT_VERSION, Details: engine }],
+      // Details are strings: the CLI prints "Experimental: false" from there
+      Components: [{ Name: 'Engine', Version: AGENT_VERSION, Details: { ...engine, Experimental: 'false' } }],
       ...engine,
+      Experimental: false,
     });
   });
 }

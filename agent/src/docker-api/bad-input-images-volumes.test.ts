@@ -1,0 +1,146 @@
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { after, before, describe, test } from 'node:test';
+import { AgentUnderTest } from './testing/agent-under-test.ts';
+
+interface Reply {
+  status: number;
+  body: string;
+}
+
+/** Bad input at the image, volume, event and system endpoints: Docker's JSON errors, never a crash. */
+describe('Docker API: bad input to images, volumes, events, system', () => {
+  let agent: AgentUnderTest;
+  before(async () => {
+    agent = await AgentUnderTest.start();
+  });
+  after(async () => {
+    await agent?.stop();
+  });
+
+  const call = (method: string, path: string, body?: string | Buffer) =>
+    new Promise<Reply>((resolve, reject) => {
+      const req = request(
+        { socketPath: agent.socket, method, path, headers: { 'Content-Type': 'application/json' } },
+        (res) => {
+          let text = '';
+          res.on('data', (d) => {
+            text += d;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  const message = (r: Reply) => (JSON.parse(r.body) as { message: string }).message;
+  const filters = (f: unknown) => encodeURIComponent(JSON.stringify(f));
+
+  test('volume create: malformed JSON, wrong types, oversized body', async () => {
+    const malformed = await call('POST', '/v1.47/volumes/create', '{"Name": ');
+    assert.equal(malformed.status, 400);
+    assert.match(message(malformed), /malformed JSON/);
+    const wrongName = await call('POST', '/v1.47/volumes/create', JSON.stringify({ Name: 5 }));
+    assert.equal(wrongName.status, 400);
+    assert.match(message(wrongName), /Name/);
+    const wrongLabel = await call('POST', '/v1.47/volumes/create', JSON.stringify({ Labels: { a: 1 } }));
+    assert.equal(wrongLabel.status, 400);
+    assert.match(message(wrongLabel), /Labels\.a/);
+    const huge = await call(
+      'POST',
+      '/v1.47/volumes/create',
+      JSON.stringify({ Name: 'berthtest-huge', Labels: { a: 'x'.repeat(5 * 1024 * 1024) } }),
+    ).catch((err: NodeJS.ErrnoException) => ({
+      status: err.code === 'EPIPE' || err.code === 'ECONNRESET' ? 413 : 0,
+      body: '',
+    }));
+    assert.equal(huge.status, 413);
+    assert.equal((await call('GET', '/v1.47/volumes/berthtest-huge')).status, 404, 'nothing was made');
+    const created = await call('POST', '/v1.47/volumes/create', JSON.stringify({ Name: 'berthtest-ok' }));
+    assert.equal(created.status, 201);
+    assert.equal(JSON.parse(created.body).Name, 'berthtest-ok');
+  });
+
+  test('filters: bad JSON, unknown keys and bad values are 400s', async () => {
+    for (const path of ['/v1.47/images/json', '/v1.47/volumes', '/v1.47/events?until=1&']) {
+      const sep = path.includes('?') ? '' : '?';
+      const bad = await call('GET', `${path}${sep}filters=%7Bbad`);
+      assert.equal(bad.status, 400, path);
+      assert.match(message(bad), /invalid filters/);
+    }
+    const unknown = await call('GET', `/v1.47/images/json?filters=${filters({ berthtest: ['1'] })}`);
+    assert.equal(unknown.status, 400);
+    assert.equal(message(unknown), "invalid filter 'berthtest'");
+    const dangling = await call('GET', `/v1.47/volumes?filters=${filters({ dangling: ['maybe'] })}`);
+    assert.equal(dangling.status, 400);
+    const prune = await call('POST', `/v1.47/images/prune?filters=${filters({ until: ['soon'] })}`);
+    assert.equal(prune.status, 400);
+    assert.match(message(prune), /invalid timestamp/);
+    const since = await call('GET', '/v1.47/events?since=yesterday');
+    assert.equal(since.status, 400);
+    const df = await call('GET', '/v1.47/system/df?type=berthtest');
+    assert.equal(df.status, 400);
+  });
+
+  test('unknown images and volumes are 404s with Docker’s messages', async () => {
+    const cases: [string, string, string][] = [
+      ['GET', '/v1.47/images/berthtest-nope/json', 'No such image: berthtest-nope:latest'],
+      ['GET', '/v1.47/images/berthtest-nope:2/history', 'No such image: berthtest-nope:2'],
+      ['DELETE', '/v1.47/images/berthtest-nope', 'No such image: berthtest-nope:latest'],
+      ['POST', '/v1.47/images/berthtest-nope/tag?repo=x', 'No such image: berthtest-nope:latest'],
+      ['GET', '/v1.47/images/get?names=berthtest-nope', 'No such image: berthtest-nope:latest'],
+      ['GET', '/v1.47/volumes/berthtest-nope', 'get berthtest-nope: no such volume'],
+      ['DELETE', '/v1.47/volumes/berthtest-nope', 'get berthtest-nope: no such volume'],
+    ];
+    for (const [method, path, text] of cases) {
+      const reply = await call(method, path);
+      assert.equal(reply.status, 404, `${method} ${path}`);
+      assert.equal(message(reply), text);
+    }
+    assert.equal((await call('DELETE', '/v1.47/volumes/berthtest-nope?force=1')).status, 204);
+    const unknown = await call('GET', '/v1.47/images/busybox/berthtest');
+    assert.equal(unknown.status, 404);
+    assert.match(message(unknown), /page not found/);
+  });
+
+  test('conflicts and refusals: 409, 400, 501', async () => {
+    await agent.docker(['run', '-d', '--name', 'berthtest-holder', 'busybox', 'sleep', '60']);
+    const inUse = await call('DELETE', '/v1.47/images/busybox');
+    assert.equal(inUse.status, 409);
+    assert.match(message(inUse), /being used by running container/);
+    await agent.docker(['rm', '-f', 'berthtest-holder']);
+    const noRepo = await call('POST', '/v1.47/images/busybox/tag');
+    assert.equal(noRepo.status, 400);
+    const badRepo = await call('POST', '/v1.47/images/busybox/tag?repo=Bad%2FName');
+    assert.equal(badRepo.status, 400);
+    const garbage = await call('POST', '/v1.47/images/load', Buffer.alloc(4096, 7));
+    assert.equal(garbage.status, 400);
+    const pull = await call('POST', '/v1.47/images/create?fromImage=busybox&tag=1.36');
+    assert.equal(pull.status, 501);
+    assert.match(message(pull), /pulling busybox:1\.36 is not supported yet/);
+    const url = await call('POST', '/v1.47/images/create?fromSrc=http%3A%2F%2Fexample.com%2Fx.tar');
+    assert.equal(url.status, 501);
+    assert.equal((await call('GET', '/_ping')).body, 'OK', 'still serving');
+  });
+
+  test('image save streamed to a client that leaves early leaves the agent serving', async () => {
+    for (let i = 0; i < 3; i++) {
+      await new Promise<void>((resolve, reject) => {
+        const req = request({ socketPath: agent.socket, path: '/v1.47/images/busybox/get' }, (res) => {
+          assert.equal(res.statusCode, 200);
+          res.once('data', () => {
+            req.destroy();
+            resolve();
+          });
+        });
+        req.on('error', (err: NodeJS.ErrnoException) =>
+          err.code === 'ECONNRESET' ? resolve() : reject(err),
+        );
+        req.end();
+      });
+    }
+    const full = await call('GET', '/v1.47/images/get?names=busybox');
+    assert.equal(full.status, 200);
+    assert.equal((await call('GET', '/_ping')).body, 'OK');
+  });
+});

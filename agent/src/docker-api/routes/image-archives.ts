@@ -1,0 +1,107 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Engine } from '../../engine/engine.ts';
+import { EngineError } from '../../engine/errors.ts';
+import { dockerImageName, onImage } from '../image-refs.ts';
+import type { Router } from '../router.ts';
+
+/** The JSON-message stream `docker load`/`import` print from: one object per line. */
+function startMessages(res: ServerResponse) {
+  res.writeHead(200, { 'Content-Type': 'application/json' });
+  return (message: Record<string, unknown>) => res.write(`${JSON.stringify(message)}\n`);
+}
+
+/**
+ * An upload the store gave up on part-way (a broken tarball) is still read to
+ * its end before the error goes out: a client still writing would otherwise
+ * meet a reset connection instead of the message.
+ */
+async function drained(req: IncomingMessage, err: unknown): Promise<never> {
+  if (!req.complete && !req.destroyed) {
+    // the store may have left an async iterator on req: its 'readable' listener makes resume() a no-op, read() is not
+    await new Promise<void>((resolve) => {
+      const discard = () => {
+        while (req.read() !== null) {}
+      };
+      req.on('readable', discard);
+      req.once('end', resolve);
+      req.once('close', resolve);
+      discard();
+    });
+  }
+  throw err;
+}
+
+async function save(engine: Engine, res: ServerResponse, refs: string[]): Promise<void> {
+  if (refs.length === 0) throw new EngineError('invalid', 'no image names given');
+  // a missing image is a 404 before any byte of the tarball goes out
+  for (const ref of refs) await onImage(ref, () => engine.images.resolve(ref));
+  res.writeHead(200, { 'Content-Type': 'application/x-tar' });
+  let gone = false;
+  res.once('close', () => {
+    gone = true;
+  });
+  // leaving the loop early (client gone) returns the store's generator, which closes what it opened
+  for await (const chunk of engine.images.save(refs)) {
+    if (gone) break;
+    if (!res.write(chunk)) {
+      await new Promise<void>((resolve) => {
+        res.once('drain', resolve);
+        res.once('close', resolve);
+      });
+    }
+  }
+  if (!gone) res.end();
+}
+
+/** `docker load`, `docker save`, `docker import` (and, until the registry client exists, `docker pull`'s refusal). */
+export function imageArchiveRoutes(router: Router, engine: Engine): void {
+  const { images } = engine;
+
+  // `quiet` only turns off per-layer progress, which Berth does not send: the result lines go out either way
+  router.on('POST', '/images/load', async ({ req, res }) => {
+    const result = await images.load(req).catch((err) => drained(req, err));
+    const send = startMessages(res);
+    for (const image of result.images) {
+      const lines =
+        image.tags.length > 0
+          ? image.tags.map((t) => `Loaded image: ${t}`)
+          : [`Loaded image ID: ${image.id}`];
+      for (const line of lines) send({ stream: `${line}\n` });
+    }
+    res.end();
+  });
+
+  router.on('GET', '/images/get', ({ res, query }) => save(engine, res, query.getAll('names')));
+  router.on('GET', '/images/:name*/get', ({ res, params }) => save(engine, res, [params.name!]));
+
+  router.on('POST', '/images/create', async ({ req, res, query }) => {
+    const fromSrc = query.get('fromSrc');
+    if (fromSrc === null) {
+      const image = query.get('fromImage') ?? '';
+      const tag = query.get('tag');
+      const name = dockerImageName(tag && !image.includes('@') ? `${image}:${tag}` : image);
+      throw new EngineError(
+        'unavailable',
+        `pulling ${name} is not supported yet: Berth has no registry client; load the image with docker load`,
+      );
+    }
+    if (fromSrc !== '-') {
+      throw new EngineError(
+        'unavailable',
+        `importing from ${fromSrc} is not supported yet: send the tarball in the request (docker import FILE or -)`,
+      );
+    }
+    const repo = query.get('repo');
+    const tag = query.get('tag');
+    const message = query.get('message');
+    const id = await images
+      .importRootfs(req, {
+        ...(repo ? { ref: tag ? `${repo}:${tag}` : repo } : {}),
+        changes: query.getAll('changes'),
+        ...(message ? { message } : {}),
+      })
+      .catch((err) => drained(req, err));
+    startMessages(res)({ status: id });
+    res.end();
+  });
+}
