@@ -17,7 +17,7 @@ fi
 # Debian packages, by name. The agent needs iproute2/nftables for networking and a C compiler
 # for its native helper; the tests need a browser, a registry, an sshd and a tiny static userland.
 apt_runtime=(gcc make libc6-dev iproute2 nftables util-linux procps)
-apt_test=(chromium busybox-static docker-registry openssh-server)
+apt_test=(chromium busybox-static docker-registry apache2-utils openssh-server)
 wanted=("${apt_runtime[@]}")
 [ "$with_test" = 1 ] && wanted+=("${apt_test[@]}")
 missing=()

@@ -1,0 +1,67 @@
+import { join } from 'node:path';
+import type { ContentStore } from '../content/content-store.ts';
+import type { ImageStore } from '../images/image-store.ts';
+import type { Snapshotter } from '../snapshots/snapshotter.ts';
+import { Authorizer } from './authorizer.ts';
+import { CredentialStore } from './credential-store.ts';
+import { HttpTransport } from './http-transport.ts';
+import { login, logout } from './login.ts';
+import { type PullOptions, type PullResult, pull } from './pull.ts';
+import { type PushOptions, type PushResult, push } from './push.ts';
+import { readCaFiles } from './registry-ca.ts';
+import { isInsecureHost, RegistryConfig, type RegistryConfigInput } from './registry-config.ts';
+import type { RegistryDeps } from './registry-deps.ts';
+
+export interface RegistryServiceOptions {
+  content: ContentStore;
+  snapshotter: Snapshotter;
+  images: ImageStore;
+  /** the `images/` data dir (DataLayout.images) */
+  imagesDir: string;
+  /** the agent's own dir (DataLayout.agent): registry-auth.json lives there */
+  agentDir: string;
+  config?: RegistryConfigInput;
+}
+
+/**
+ * The engine's registry front: pull, push, login, logout. One per engine;
+ * its transport keeps connections alive across calls, so close() it at shutdown.
+ */
+export interface RegistryService {
+  pull(ref: string, options?: PullOptions): Promise<PullResult>;
+  push(ref: string, options?: PushOptions): Promise<PushResult>;
+  login(
+    serverAddress: string,
+    username: string,
+    password: string,
+  ): Promise<{ Status: 'Login Succeeded'; IdentityToken: '' }>;
+  logout(serverAddress: string): Promise<{ removed: boolean }>;
+  close(): void;
+}
+
+export function createRegistryService(options: RegistryServiceOptions): RegistryService {
+  const config = RegistryConfig.parse(options.config ?? {});
+  const transport = new HttpTransport({
+    idleTimeoutMs: config.idleTimeoutMs,
+    tlsFor: (host) => ({ ca: readCaFiles(config, host), insecure: config.insecureRegistries.includes(host) }),
+    plainAllowed: (host) =>
+      isInsecureHost(config, host) || config.mirrors.some((m) => new URL(m).host === host),
+  });
+  const deps: RegistryDeps = {
+    content: options.content,
+    snapshotter: options.snapshotter,
+    images: options.images,
+    config,
+    transport,
+    authorizer: new Authorizer(transport, { attempts: config.attempts, backoffMs: config.backoffMs }),
+    credentials: new CredentialStore(join(options.agentDir, 'registry-auth.json')),
+    imagesDir: options.imagesDir,
+  };
+  return {
+    pull: (ref, o) => pull(deps, ref, o),
+    push: (ref, o) => push(deps, ref, o),
+    login: (server, user, password) => login(deps, server, user, password),
+    logout: (server) => logout(deps, server),
+    close: () => transport.close(),
+  };
+}
