@@ -24,7 +24,20 @@ export async function createContext(deps: Deps, req: IncomingMessage, res: Serve
   return { deps, req, res, user, sessionToken };
 }
 
-const t = initTRPC.context<Context>().create();
+/**
+ * Procedures that scripts may call also get a REST route under `/api/v1` and an entry in the
+ * OpenAPI document, generated from this meta and the procedure's zod `.input()`/`.output()`.
+ */
+export interface ProcedureMeta {
+  openapi?: {
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+    /** relative to /api/v1, with `{param}` segments taken from the input, e.g. `/hosts/{hostId}` */
+    path: string;
+    summary: string;
+  };
+}
+
+const t = initTRPC.context<Context>().meta<ProcedureMeta>().create();
 
 const TRPC_CODE: Record<ServiceErrorCode, TRPCError['code']> = {
   unauthorized: 'UNAUTHORIZED',
