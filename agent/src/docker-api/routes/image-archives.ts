@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Engine } from '../../engine/engine.ts';
 import { EngineError } from '../../engine/errors.ts';
-import { dockerImageName, onImage } from '../image-refs.ts';
+import { onImage } from '../image-refs.ts';
 import type { Router } from '../router.ts';
+import { pullRoute } from './image-registry.ts';
 
 /** The JSON-message stream `docker load`/`import` print from: one object per line. */
 function startMessages(res: ServerResponse) {
@@ -53,7 +54,7 @@ async function save(engine: Engine, res: ServerResponse, refs: string[]): Promis
   if (!gone) res.end();
 }
 
-/** `docker load`, `docker save`, `docker import` (and, until the registry client exists, `docker pull`'s refusal). */
+/** `docker load`, `docker save`, `docker import`; POST /images/create with fromImage is a pull (image-registry.ts). */
 export function imageArchiveRoutes(router: Router, engine: Engine): void {
   const { images } = engine;
 
@@ -74,17 +75,10 @@ export function imageArchiveRoutes(router: Router, engine: Engine): void {
   router.on('GET', '/images/get', ({ res, query }) => save(engine, res, query.getAll('names')));
   router.on('GET', '/images/:name*/get', ({ res, params }) => save(engine, res, [params.name!]));
 
-  router.on('POST', '/images/create', async ({ req, res, query }) => {
+  router.on('POST', '/images/create', async (ctx) => {
+    const { req, res, query } = ctx;
     const fromSrc = query.get('fromSrc');
-    if (fromSrc === null) {
-      const image = query.get('fromImage') ?? '';
-      const tag = query.get('tag');
-      const name = dockerImageName(tag && !image.includes('@') ? `${image}:${tag}` : image);
-      throw new EngineError(
-        'unavailable',
-        `pulling ${name} is not supported yet: Berth has no registry client; load the image with docker load`,
-      );
-    }
+    if (fromSrc === null) return pullRoute(engine, ctx);
     if (fromSrc !== '-') {
       throw new EngineError(
         'unavailable',

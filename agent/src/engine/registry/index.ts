@@ -17,4 +17,5 @@ export {
   createRegistryService,
   type RegistryService,
   type RegistryServiceOptions,
+  type TransferProgress,
 } from './registry-service.ts';

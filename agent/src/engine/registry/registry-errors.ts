@@ -36,7 +36,8 @@ export async function registryError(res: HttpResponse, what: string): Promise<En
         ? 'denied: requested access to the resource is denied'
         : `HTTP ${res.status}`;
   const message = `${what}: ${detail || fallback}`;
-  if (res.status === 401 || res.status === 403) return new EngineError('forbidden', message);
+  if (res.status === 401) return new EngineError('unauthorized', message);
+  if (res.status === 403) return new EngineError('forbidden', message);
   if (res.status === 404) return new EngineError('not_found', message);
   if (res.status === 429 || res.status >= 500) return markTransient(new EngineError('unavailable', message));
   return new EngineError('invalid', message);

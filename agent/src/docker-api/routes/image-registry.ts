@@ -1,0 +1,81 @@
+import type { Engine } from '../../engine/engine.ts';
+import { EngineError } from '../../engine/errors.ts';
+import { readJsonBody } from '../body.ts';
+import { dockerImageName } from '../image-refs.ts';
+import { openProgressStream } from '../progress-stream.ts';
+import { credentialsOf, DockerAuthConfig, registryAuthOf } from '../registry-auth-header.ts';
+import { sendJson } from '../respond.ts';
+import type { RequestContext, Router } from '../router.ts';
+
+const DIGEST_TAG = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
+
+/** `fromImage` + `tag` as the CLI splits them; the tag may be a digest (`docker pull x@sha256:…`). */
+function pullReference(image: string, tag: string): string {
+  if (image === '') throw new EngineError('invalid', 'fromImage must name an image');
+  if (tag === '') {
+    if (/[@:][^/]*$/.test(image)) return image;
+    throw new EngineError(
+      'unavailable',
+      `pulling every tag of ${image} is not supported: name a tag (docker pull ${image}:TAG)`,
+    );
+  }
+  return DIGEST_TAG.test(tag) ? `${image}@${tag}` : `${image}:${tag}`;
+}
+
+/** `docker pull` (and the pull of `docker run`): POST /images/create?fromImage=&tag=&platform= */
+export async function pullRoute(engine: Engine, { req, res, query }: RequestContext): Promise<void> {
+  const ref = pullReference(query.get('fromImage') ?? '', query.get('tag') ?? '');
+  const platform = query.get('platform') || undefined;
+  const auth = registryAuthOf(req);
+  const stream = openProgressStream(res);
+  try {
+    await engine.registry.pull(ref, {
+      ...(platform ? { platform } : {}),
+      ...(auth ? { auth } : {}),
+      onProgress: stream.onProgress,
+      signal: stream.signal,
+    });
+  } catch (err) {
+    stream.finish(err);
+    return;
+  }
+  stream.finish();
+}
+
+/** `docker push`, `docker login`. Pulls arrive through POST /images/create (image-archives.ts). */
+export function imageRegistryRoutes(router: Router, engine: Engine): void {
+  router.on('POST', '/images/:name*/push', async ({ req, res, params, query }) => {
+    const tag = query.get('tag') ?? '';
+    const name = params.name!;
+    if (tag === '' && !/:[^/]*$/.test(name)) {
+      throw new EngineError(
+        'unavailable',
+        `pushing every tag of ${dockerImageName(name)} is not supported: name a tag (docker push ${name}:TAG)`,
+      );
+    }
+    const ref = tag === '' ? name : `${name}:${tag}`;
+    const auth = registryAuthOf(req);
+    const stream = openProgressStream(res);
+    try {
+      await engine.registry.push(ref, {
+        ...(auth ? { auth } : {}),
+        onProgress: stream.onProgress,
+        signal: stream.signal,
+      });
+    } catch (err) {
+      stream.finish(err);
+      return;
+    }
+    stream.finish();
+  });
+
+  router.on('POST', '/auth', async ({ req, res }) => {
+    const config = await readJsonBody(req, DockerAuthConfig);
+    const { username, password } = credentialsOf(config);
+    sendJson(
+      res,
+      200,
+      await engine.registry.login(config.serveraddress ?? '', username ?? '', password ?? ''),
+    );
+  });
+}
