@@ -11,7 +11,7 @@ import { goArch, layerTar, sha256 } from '../images/testing/image-archive-builde
 import type { ProgressEvent } from './progress.ts';
 import { createProgressFormatter } from './progress-lines.ts';
 import { type CuttingProxy, startCuttingProxy } from './testing/cutting-proxy.ts';
-import { rawPushImage, rawPushManifest } from './testing/raw-push.ts';
+import { rawPushImage, rawPushTwoArchIndex } from './testing/raw-push.ts';
 import { registryAvailable, startRegistry, type TestRegistry } from './testing/registry-server.ts';
 import { registryTestKit, type TestEngine } from './testing/registry-test-kit.ts';
 
@@ -133,44 +133,11 @@ describe('registry pull and push against docker-registry', {
   it('picks the platform from a multi-arch index, and names the available ones when asked for another', async () => {
     const layer = layerTar([{ path: 'arch', content: 'x\n' }]);
     const host0 = hostPlatform();
-    const other =
-      host0.architecture === 'arm64' ? { architecture: 'amd64' } : { architecture: 'arm64', variant: 'v8' };
-    const native = await rawPushImage(host, 'berthtest/multi', {
-      layers: [layer],
-      diffIds: [sha256(layer)],
-      architecture: host0.architecture,
-    });
-    const foreign = await rawPushImage(host, 'berthtest/multi', {
-      layers: [layer],
-      diffIds: [sha256(layer)],
-      ...other,
-    });
-    const index = Buffer.from(
-      JSON.stringify({
-        schemaVersion: 2,
-        mediaType: 'application/vnd.oci.image.index.v1+json',
-        manifests: [
-          {
-            mediaType: 'application/vnd.oci.image.manifest.v1+json',
-            digest: native.manifestDigest,
-            size: native.manifestBytes.byteLength,
-            platform: { os: 'linux', architecture: host0.architecture },
-          },
-          {
-            mediaType: 'application/vnd.oci.image.manifest.v1+json',
-            digest: foreign.manifestDigest,
-            size: foreign.manifestBytes.byteLength,
-            platform: { os: 'linux', ...other },
-          },
-        ],
-      }),
-    );
-    const indexDigest = await rawPushManifest(
+    const { native, foreign, other, otherPlatform, indexDigest } = await rawPushTwoArchIndex(
       host,
       'berthtest/multi',
-      'latest',
-      index,
-      'application/vnd.oci.image.index.v1+json',
+      layer,
+      sha256(layer),
     );
 
     const e = kit.engine();
@@ -178,7 +145,7 @@ describe('registry pull and push against docker-registry', {
     assert.equal(mine.id, native.configDigest);
     assert.equal(mine.digest, indexDigest, 'the RepoDigest is the index digest, as in Docker');
     const theirs = await e.registry.pull(`${host}/berthtest/multi:latest`, {
-      platform: other.architecture === 'arm64' ? 'linux/arm64/v8' : 'linux/amd64',
+      platform: otherPlatform,
     });
     assert.equal(theirs.id, foreign.configDigest);
     assert.equal((await e.stack.images.inspect(theirs.id)).Architecture, other.architecture);

@@ -130,13 +130,11 @@ async function resolveFromEndpoints(
     lastError.code === 'not_found' &&
     /manifest/.test(lastError.message)
   ) {
-    throw new EngineError(
-      'not_found',
-      `manifest for ${familiarReference(ref)} not found: ${lastError.message}`,
-      {
-        cause: lastError,
-      },
-    );
+    // Docker's words: `manifest for x:nope not found: manifest unknown: …`
+    const detail = lastError.message.replace(/^manifest for \S+: /, '');
+    throw new EngineError('not_found', `manifest for ${familiarReference(ref)} not found: ${detail}`, {
+      cause: lastError,
+    });
   }
   throw lastError;
 }

@@ -58,10 +58,10 @@ describe('registry auth', { skip: !registryAvailable() && 'apt-get install -y do
       await e.stack.images.load(Readable.from([archive]));
       await assert.rejects(
         e.registry.push(`${host}/berthtest/private:anon`),
-        (err) => isEngineError(err, 'unauthorized') && /unauthorized/.test(err.message),
+        (err) => isEngineError(err, 'forbidden') && /unauthorized/.test(err.message),
       );
       await assert.rejects(e.registry.pull(`${host}/berthtest/private:anon`), (err) =>
-        isEngineError(err, 'unauthorized'),
+        isEngineError(err, 'forbidden'),
       );
       await assert.rejects(
         e.registry.login(host, USER, 'wrong'),
@@ -94,7 +94,7 @@ describe('registry auth', { skip: !registryAvailable() && 'apt-get install -y do
       assert.equal((await e.registry.pull(`${host}/berthtest/private:stored`)).id, image.id);
       assert.deepEqual(await e.registry.logout(host), { removed: true });
       await assert.rejects(e.registry.pull(`${host}/berthtest/private:stored`), (err) =>
-        isEngineError(err, 'unauthorized'),
+        isEngineError(err, 'forbidden'),
       );
     });
   });
@@ -130,7 +130,7 @@ describe('registry auth', { skip: !registryAvailable() && 'apt-get install -y do
       const e = kit.engine();
       await assert.rejects(
         e.registry.pull(`${host}/berthtest/private:1`, { auth: { username: USER, password: 'nope' } }),
-        (err) => isEngineError(err, 'unauthorized') && /incorrect username or password/.test(err.message),
+        (err) => isEngineError(err, 'forbidden') && /incorrect username or password/.test(err.message),
       );
       await assert.rejects(e.registry.login(host, USER, 'nope'), (err) => isEngineError(err, 'unauthorized'));
       assert.deepEqual(await e.registry.login(host, USER, PASSWORD), {

@@ -13,6 +13,7 @@ import { type PushOptions, type PushResult, push } from './push.ts';
 import { readCaFiles } from './registry-ca.ts';
 import { isInsecureHost, RegistryConfig, type RegistryConfigInput } from './registry-config.ts';
 import type { RegistryDeps } from './registry-deps.ts';
+import { accessDenied } from './registry-errors.ts';
 
 export interface RegistryServiceOptions {
   content: ContentStore;
@@ -77,8 +78,14 @@ export function createRegistryService(options: RegistryServiceOptions): Registry
     };
   };
   return {
-    pull: (ref, o = {}) => pull(deps, ref, { ...o, onProgress: reporting('pull', ref, o.onProgress) }),
-    push: (ref, o = {}) => push(deps, ref, { ...o, onProgress: reporting('push', ref, o.onProgress) }),
+    pull: (ref, o = {}) =>
+      pull(deps, ref, { ...o, onProgress: reporting('pull', ref, o.onProgress) }).catch((err) => {
+        throw accessDenied(err, 'pull', ref);
+      }),
+    push: (ref, o = {}) =>
+      push(deps, ref, { ...o, onProgress: reporting('push', ref, o.onProgress) }).catch((err) => {
+        throw accessDenied(err, 'push', ref);
+      }),
     progress,
     login: (server, user, password) => login(deps, server, user, password),
     logout: (server) => logout(deps, server),
