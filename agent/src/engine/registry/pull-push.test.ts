@@ -10,6 +10,7 @@ import { busyboxArchive } from '../images/testing/busybox-image.ts';
 import { goArch, layerTar, sha256 } from '../images/testing/image-archive-builder.ts';
 import type { ProgressEvent } from './progress.ts';
 import { createProgressFormatter } from './progress-lines.ts';
+import type { TransferProgress } from './registry-service.ts';
 import { type CuttingProxy, startCuttingProxy } from './testing/cutting-proxy.ts';
 import { rawPushImage, rawPushTwoArchIndex } from './testing/raw-push.ts';
 import { registryAvailable, startRegistry, type TestRegistry } from './testing/registry-server.ts';
@@ -53,15 +54,29 @@ describe('registry pull and push against docker-registry', {
     const a = kit.engine();
     const image = await loadBusybox(a, `${host}/berthtest/busybox:1`);
     const pushed = recorder();
+    const imageEvents: string[] = [];
+    a.stack.images.events.subscribe((e) => imageEvents.push(`${e.action} ${e.ref}`));
     const result = await a.registry.push(`${host}/berthtest/busybox:1`, { onProgress: pushed.onProgress });
     assert.equal(result.digest, image.manifestDigest, 'the stored manifest went out unchanged');
+    assert.deepEqual(imageEvents, [`push ${host}/berthtest/busybox:1`]);
+    assert.deepEqual((await a.stack.images.inspect(image.id)).RepoDigests, [
+      `${host}/berthtest/busybox@${image.manifestDigest}`,
+    ]);
     assert.deepEqual([...new Set(statuses(pushed.events))].sort(), ['Preparing', 'Pushed', 'Pushing'].sort());
     const last = pushed.events.at(-1);
     assert.equal(last?.kind, 'pushed');
 
     const b = kit.engine();
     const pulled = recorder();
+    const published: TransferProgress[] = [];
+    const stop = b.registry.progress.subscribe((p) => published.push(p));
     const r = await b.registry.pull(`${host}/berthtest/busybox:1`, { onProgress: pulled.onProgress });
+    stop();
+    assert.deepEqual(
+      published,
+      pulled.events.map((event) => ({ action: 'pull', reference: `${host}/berthtest/busybox:1`, event })),
+      'every step also went to the engine-wide progress stream',
+    );
     assert.equal(r.id, image.id);
     assert.equal(r.digest, image.manifestDigest);
     assert.equal(r.upToDate, false);
