@@ -1,7 +1,7 @@
 import type { Digest } from '../content/digest.ts';
 import { EngineError } from '../errors.ts';
 import { MediaType } from '../images/oci-schemas.ts';
-import { formatReference, parseReference, repositoryName } from '../images/reference.ts';
+import { familiarReference, formatReference, parseReference, repositoryName } from '../images/reference.ts';
 import { uploadBlob } from './blob-upload.ts';
 import type { RegistryAuth } from './credentials.ts';
 import { createLimiter } from './limit.ts';
@@ -45,9 +45,13 @@ export async function push(
   const tag = ref.tag;
   const emit: ProgressListener = options.onProgress ?? (() => {});
   const local = await deps.images.distributable(formatReference(ref)).catch((err) => {
-    throw new EngineError('not_found', `An image does not exist locally with the tag: ${input}`, {
-      cause: err,
-    });
+    throw new EngineError(
+      'not_found',
+      `An image does not exist locally with the tag: ${familiarReference(ref)}`,
+      {
+        cause: err,
+      },
+    );
   });
   const { manifest, manifestBytes, manifestDigest } = local;
 
