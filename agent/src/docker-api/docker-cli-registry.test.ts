@@ -101,6 +101,20 @@ describe('docker CLI: registry', {
     assert.match(events.stdout, new RegExp(`^pull ${open.host}/berthtest/bb:1$`, 'm'));
   });
 
+  test('push --all-tags pushes every local tag of the repository', async () => {
+    const repo = `${open.host}/berthtest/all`;
+    await docker('tag', 'busybox', `${repo}:a`);
+    await docker('tag', 'busybox', `${repo}:b`);
+    const push = await docker('push', '--all-tags', repo);
+    assert.equal(push.code, 0, push.stderr);
+    assert.match(push.stdout, /^a: digest: sha256:[0-9a-f]{64} size: \d+$/m);
+    assert.match(push.stdout, /^b: digest: sha256:[0-9a-f]{64} size: \d+$/m);
+    await docker('rmi', `${repo}:a`, `${repo}:b`);
+    const pulled = await docker('pull', `${repo}:b`);
+    assert.equal(pulled.code, 0, pulled.stderr);
+    await docker('rmi', `${repo}:b`);
+  });
+
   test('a missing tag and a missing repository give Docker’s kind of error, and store nothing', async () => {
     const missingTag = await docker('pull', `${open.host}/berthtest/bb:nope`);
     assert.equal(missingTag.code, 1);

@@ -12,7 +12,7 @@ import {
  * status (404 for a missing tag), as dockerd does; later failures become an
  * error line in the stream. Closing the response aborts the operation.
  */
-export function openProgressStream(res: ServerResponse) {
+function openProgressStream(res: ServerResponse) {
   const formatter = createProgressFormatter();
   const held: string[] = [];
   const aborter = new AbortController();
@@ -45,4 +45,19 @@ export function openProgressStream(res: ServerResponse) {
       res.end();
     },
   };
+}
+
+/** Runs a pull or push with its progress going out as the response. */
+export async function streamTransfer(
+  res: ServerResponse,
+  run: (progress: { onProgress: (event: ProgressEvent) => void; signal: AbortSignal }) => Promise<unknown>,
+): Promise<void> {
+  const stream = openProgressStream(res);
+  try {
+    await run({ onProgress: stream.onProgress, signal: stream.signal });
+  } catch (err) {
+    stream.finish(err);
+    return;
+  }
+  stream.finish();
 }

@@ -1,8 +1,9 @@
 import type { Engine } from '../../engine/engine.ts';
 import { EngineError } from '../../engine/errors.ts';
+import { parseReference, repositoryName } from '../../engine/images/reference.ts';
 import { readJsonBody } from '../body.ts';
 import { dockerImageName } from '../image-refs.ts';
-import { openProgressStream } from '../progress-stream.ts';
+import { streamTransfer } from '../progress-stream.ts';
 import { credentialsOf, DockerAuthConfig, registryAuthOf } from '../registry-auth-header.ts';
 import { sendJson } from '../respond.ts';
 import type { RequestContext, Router } from '../router.ts';
@@ -27,46 +28,40 @@ export async function pullRoute(engine: Engine, { req, res, query }: RequestCont
   const ref = pullReference(query.get('fromImage') ?? '', query.get('tag') ?? '');
   const platform = query.get('platform') || undefined;
   const auth = registryAuthOf(req);
-  const stream = openProgressStream(res);
-  try {
-    await engine.registry.pull(ref, {
+  await streamTransfer(res, (progress) =>
+    engine.registry.pull(ref, {
       ...(platform ? { platform } : {}),
       ...(auth ? { auth } : {}),
-      onProgress: stream.onProgress,
-      signal: stream.signal,
-    });
-  } catch (err) {
-    stream.finish(err);
-    return;
-  }
-  stream.finish();
+      ...progress,
+    }),
+  );
+}
+
+/** `docker push --all-tags`: every local tag of the repository, as Docker pushes them. */
+async function tagsOf(engine: Engine, name: string): Promise<string[]> {
+  const repository = repositoryName(parseReference(name));
+  const tags = (await engine.images.list())
+    .flatMap((i) => i.RepoTags)
+    .filter((t) => repositoryName(parseReference(t)) === repository)
+    .sort();
+  if (tags.length === 0)
+    throw new EngineError('not_found', `An image does not exist locally with the tag: ${name}`);
+  return tags;
 }
 
 /** `docker push`, `docker login`. Pulls arrive through POST /images/create (image-archives.ts). */
 export function imageRegistryRoutes(router: Router, engine: Engine): void {
   router.on('POST', '/images/:name*/push', async ({ req, res, params, query }) => {
-    const tag = query.get('tag') ?? '';
     const name = params.name!;
-    if (tag === '' && !/:[^/]*$/.test(name)) {
-      throw new EngineError(
-        'unavailable',
-        `pushing every tag of ${dockerImageName(name)} is not supported: name a tag (docker push ${name}:TAG)`,
-      );
-    }
-    const ref = tag === '' ? name : `${name}:${tag}`;
+    const tag = query.get('tag') ?? '';
+    const refs =
+      tag !== '' || /:[^/]*$/.test(name)
+        ? [tag === '' ? name : `${name}:${tag}`]
+        : await tagsOf(engine, name);
     const auth = registryAuthOf(req);
-    const stream = openProgressStream(res);
-    try {
-      await engine.registry.push(ref, {
-        ...(auth ? { auth } : {}),
-        onProgress: stream.onProgress,
-        signal: stream.signal,
-      });
-    } catch (err) {
-      stream.finish(err);
-      return;
-    }
-    stream.finish();
+    await streamTransfer(res, async (progress) => {
+      for (const ref of refs) await engine.registry.push(ref, { ...(auth ? { auth } : {}), ...progress });
+    });
   });
 
   router.on('POST', '/auth', async ({ req, res }) => {
