@@ -2,7 +2,6 @@ import type { Engine } from '../../engine/engine.ts';
 import { EngineError } from '../../engine/errors.ts';
 import { parseReference, repositoryName } from '../../engine/images/reference.ts';
 import { readJsonBody } from '../body.ts';
-import { dockerImageName } from '../image-refs.ts';
 import { streamTransfer } from '../progress-stream.ts';
 import { credentialsOf, DockerAuthConfig, registryAuthOf } from '../registry-auth-header.ts';
 import { sendJson } from '../respond.ts';
