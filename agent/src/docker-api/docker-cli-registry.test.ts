@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { goArch, layerTar, sha256 } from '../engine/images/testing/image-archive-builder.ts';
+import type { DistributionInspect } from '../engine/registry/index.ts';
 import { rawPushTwoArchIndex } from '../engine/registry/testing/raw-push.ts';
 import {
   htpasswdAvailable,
@@ -39,6 +41,20 @@ describe('docker CLI: registry', {
   });
   const docker = (...args: string[]) => agent.docker(args, { timeoutMs: 60_000 });
   const tty = (...args: string[]) => agent.docker(args, { tty: true, timeoutMs: 60_000 });
+  const apiGet = (path: string) =>
+    new Promise<{ status: number; body: Partial<DistributionInspect> & { message?: string } }>(
+      (resolve, reject) => {
+        const req = request({ socketPath: agent.socket, path }, (res) => {
+          let text = '';
+          res.on('data', (d) => {
+            text += d;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+        });
+        req.on('error', reject);
+        req.end();
+      },
+    );
 
   test('push, rmi, pull: the same digests, per-layer bars, RepoDigests, and pull/push events', async () => {
     const since = String(Math.floor(Date.now() / 1000) - 1);
@@ -130,7 +146,7 @@ describe('docker CLI: registry', {
     assert.equal((await docker('images', '-q', `${open.host}/berthtest/nothing-here`)).stdout, '');
   });
 
-  test('pull --platform picks from a multi-arch index; a platform it lacks is refused', async () => {
+  test('pull --platform picks from a multi-arch index; a platform it lacks is refused; distribution inspect lists them', async () => {
     const layer = layerTar([{ path: 'arch', content: 'x\n' }]);
     const index = await rawPushTwoArchIndex(open.host, 'berthtest/multi', layer, sha256(layer));
     const ref = `${open.host}/berthtest/multi:latest`;
@@ -147,6 +163,23 @@ describe('docker CLI: registry', {
     const lacking = await docker('pull', '--platform', 'linux/s390x', ref);
     assert.equal(lacking.code, 1);
     assert.match(lacking.stderr, /linux\/s390x/);
+
+    // distribution inspect: the index and the platforms it offers, without pulling
+    const inspected = await apiGet(`/v1.47/distribution/${ref}/json`);
+    assert.equal(inspected.status, 200);
+    assert.equal(inspected.body.Descriptor?.digest, index.indexDigest);
+    assert.equal(inspected.body.Descriptor?.mediaType, 'application/vnd.oci.image.index.v1+json');
+    assert.deepEqual(
+      (inspected.body.Platforms ?? []).map((p) => p.architecture).sort(),
+      [goArch(), index.other.architecture].sort(),
+    );
+    const single = await apiGet(
+      `/v1.47/distribution/${open.host}/berthtest/multi@${index.native.manifestDigest}/json`,
+    );
+    assert.deepEqual(single.body.Platforms, [{ architecture: goArch(), os: 'linux' }]);
+    const none = await apiGet(`/v1.47/distribution/${open.host}/berthtest/multi:nope/json`);
+    assert.equal(none.status, 404);
+    assert.match(none.body.message ?? '', /manifest for .*multi:nope not found/);
   });
 
   test('docker run of a missing image pulls it; --pull never refuses, --pull always pulls', async () => {

@@ -48,7 +48,7 @@ async function tagsOf(engine: Engine, name: string): Promise<string[]> {
   return tags;
 }
 
-/** `docker push`, `docker login`. Pulls arrive through POST /images/create (image-archives.ts). */
+/** `docker push`, `docker login`, distribution inspect. Pulls arrive through POST /images/create (image-archives.ts). */
 export function imageRegistryRoutes(router: Router, engine: Engine): void {
   router.on('POST', '/images/:name*/push', async ({ req, res, params, query }) => {
     const name = params.name!;
@@ -61,6 +61,11 @@ export function imageRegistryRoutes(router: Router, engine: Engine): void {
     await streamTransfer(res, async (progress) => {
       for (const ref of refs) await engine.registry.push(ref, { ...(auth ? { auth } : {}), ...progress });
     });
+  });
+
+  router.on('GET', '/distribution/:name*/json', async ({ req, res, params }) => {
+    const auth = registryAuthOf(req);
+    sendJson(res, 200, await engine.registry.inspect(params.name!, auth ? { auth } : {}));
   });
 
   router.on('POST', '/auth', async ({ req, res }) => {

@@ -5,6 +5,8 @@ import type { ImageStore } from '../images/image-store.ts';
 import type { Snapshotter } from '../snapshots/snapshotter.ts';
 import { Authorizer } from './authorizer.ts';
 import { CredentialStore } from './credential-store.ts';
+import type { RegistryAuth } from './credentials.ts';
+import { type DistributionInspect, inspectDistribution } from './distribution-inspect.ts';
 import { HttpTransport } from './http-transport.ts';
 import { login, logout } from './login.ts';
 import type { ProgressEvent, ProgressListener } from './progress.ts';
@@ -42,6 +44,8 @@ export interface TransferProgress {
 export interface RegistryService {
   pull(ref: string, options?: PullOptions): Promise<PullResult>;
   push(ref: string, options?: PushOptions): Promise<PushResult>;
+  /** what a reference names in its registry (digest, platforms), without pulling it */
+  inspect(ref: string, options?: { auth?: RegistryAuth; signal?: AbortSignal }): Promise<DistributionInspect>;
   login(
     serverAddress: string,
     username: string,
@@ -85,6 +89,10 @@ export function createRegistryService(options: RegistryServiceOptions): Registry
     push: (ref, o = {}) =>
       push(deps, ref, { ...o, onProgress: reporting('push', ref, o.onProgress) }).catch((err) => {
         throw accessDenied(err, 'push', ref);
+      }),
+    inspect: (ref, o) =>
+      inspectDistribution(deps, ref, o).catch((err) => {
+        throw accessDenied(err, 'pull', ref);
       }),
     progress,
     login: (server, user, password) => login(deps, server, user, password),
