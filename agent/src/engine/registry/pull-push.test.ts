@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -234,6 +235,36 @@ describe('registry pull and push against docker-registry', {
     assert.equal(proxy.cuts, 2);
     assert.ok(statuses(events.events).includes('Retrying'), `retrying: ${statuses(events.events)}`);
     assert.deepEqual(retried.leftovers(), []);
+  });
+
+  it('a pull whose caller goes away mid-download stops and keeps no half-made layer', async () => {
+    const big = layerTar([{ path: 'big.bin', content: randomBytes(24 * 1024 * 1024) }]);
+    await rawPushImage(host, 'berthtest/abort', {
+      layers: [big],
+      diffIds: [sha256(big)],
+      architecture: goArch(),
+      tag: 'latest',
+    });
+    const e = kit.engine();
+    const caller = new AbortController();
+    const seen: string[] = [];
+    await assert.rejects(
+      e.registry.pull(`${host}/berthtest/abort`, {
+        signal: caller.signal,
+        onProgress: (event) => {
+          if (event.kind !== 'layer') return;
+          seen.push(event.status);
+          if (event.status === 'Downloading') caller.abort(new Error('client went away'));
+        },
+      }),
+      (err) => isEngineError(err, 'internal') && /pull cancelled/.test(err.message),
+    );
+    assert.ok(!seen.includes('Pull complete'), seen.join());
+    assert.deepEqual(await e.stack.images.list(), []);
+    assert.deepEqual(await e.stack.snapshotter.listLayers(), []);
+    assert.deepEqual(e.leftovers(), [], 'no ingest file or temp unpack dir');
+    const again = await e.registry.pull(`${host}/berthtest/abort`);
+    assert.equal((await e.stack.images.inspect(again.id)).RootFS.Layers[0], sha256(big));
   });
 
   it('reports a missing tag as Docker does', async () => {
