@@ -52,7 +52,15 @@ async function main(): Promise<void> {
 
   let engine: Awaited<ReturnType<typeof openEngine>>;
   try {
-    engine = await openEngine({ dataRoot: config.dataRoot, cgroupParent: config.cgroupParent });
+    engine = await openEngine({
+      dataRoot: config.dataRoot,
+      cgroupParent: config.cgroupParent,
+      registry: {
+        insecureRegistries: config.insecureRegistries,
+        mirrors: config.registryMirrors,
+        certsDir: config.registryCertsDir,
+      },
+    });
   } catch (err) {
     releaseLock();
     die(`cannot open the engine: ${(err as Error).message}`);
@@ -88,6 +96,7 @@ async function main(): Promise<void> {
     log(`${signal}: stopping (containers keep running)`);
     link?.stop();
     dockerApi.close();
+    engine.registry.close();
     releaseLock();
     process.exit(0);
   };

@@ -23,3 +23,38 @@ test('a bad value names the flag and what it expects', () => {
 test('an unknown flag prints the usage', () => {
   assert.throws(() => loadAgentConfig(['--bogus'], {}), /usage: berth-agent/);
 });
+
+test('registry flags repeat, the environment takes comma-separated lists, certs.d defaults under the data root', () => {
+  const flags = loadAgentConfig(
+    [
+      '--data-root',
+      '/tmp/a',
+      '--insecure-registry',
+      'reg.lan:5000',
+      '--insecure-registry',
+      '10.0.0.2',
+      '--registry-mirror',
+      'https://mirror.example',
+    ],
+    { BERTH_INSECURE_REGISTRIES: 'ignored.example' },
+  );
+  assert.deepEqual(flags.insecureRegistries, ['reg.lan:5000', '10.0.0.2']);
+  assert.deepEqual(flags.registryMirrors, ['https://mirror.example']);
+  assert.equal(flags.registryCertsDir, '/tmp/a/certs.d');
+  const env = loadAgentConfig([], {
+    BERTH_INSECURE_REGISTRIES: 'a.lan:5000, b.lan',
+    BERTH_REGISTRY_MIRRORS: 'http://m1.lan,https://m2.lan',
+    BERTH_REGISTRY_CERTS_DIR: '/etc/berth/certs.d',
+  });
+  assert.deepEqual(env.insecureRegistries, ['a.lan:5000', 'b.lan']);
+  assert.deepEqual(env.registryMirrors, ['http://m1.lan', 'https://m2.lan']);
+  assert.equal(env.registryCertsDir, '/etc/berth/certs.d');
+  assert.throws(
+    () => loadAgentConfig(['--insecure-registry', 'http://reg.lan/'], {}),
+    (err: Error) => err instanceof ConfigError && /--insecure-registry.*host:port/.test(err.message),
+  );
+  assert.throws(
+    () => loadAgentConfig(['--registry-mirror', 'ftp://m.lan'], {}),
+    (err: Error) => err instanceof ConfigError && /--registry-mirror.*http/.test(err.message),
+  );
+});

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { RegistryConfig } from '../engine/registry/index.ts';
 
 /**
  * The agent's configuration: command-line flags win over environment
@@ -17,6 +18,9 @@ const AgentConfig = z.object({
   cgroupParent: z
     .string()
     .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'must be a plain directory name ([a-zA-Z0-9_.-])'),
+  insecureRegistries: RegistryConfig.shape.insecureRegistries,
+  registryMirrors: RegistryConfig.shape.mirrors,
+  registryCertsDir: z.string().startsWith('/', 'must be an absolute path'),
 });
 export type AgentConfig = z.infer<typeof AgentConfig>;
 
@@ -27,6 +31,9 @@ const flagOf: Record<keyof AgentConfig, string> = {
   joinToken: '--join-token (BERTH_JOIN_TOKEN)',
   name: '--name (BERTH_HOST_NAME)',
   cgroupParent: '--cgroup-parent (BERTH_CGROUP_PARENT)',
+  insecureRegistries: '--insecure-registry (BERTH_INSECURE_REGISTRIES)',
+  registryMirrors: '--registry-mirror (BERTH_REGISTRY_MIRRORS)',
+  registryCertsDir: '--registry-certs-dir (BERTH_REGISTRY_CERTS_DIR)',
 };
 
 export const AGENT_USAGE = `usage: berth-agent [options]
@@ -35,7 +42,13 @@ export const AGENT_USAGE = `usage: berth-agent [options]
   --control-plane URL    control plane to join (optional: without it the agent runs standalone)
   --join-token TOKEN     one-time token to join the control plane (ignored once joined)
   --name NAME            host name shown in the control plane (default: the hostname)
-  --cgroup-parent NAME   cgroup directory holding the containers' cgroups (default berth)`;
+  --cgroup-parent NAME   cgroup directory holding the containers' cgroups (default berth)
+  --insecure-registry HOST[:PORT]
+                         registry reachable over plain HTTP or unverified HTTPS; repeatable
+                         (env: comma-separated; loopback registries always are)
+  --registry-mirror URL  pull-through mirror tried before Docker Hub for docker.io images; repeatable
+  --registry-certs-dir DIR
+                         extra CAs per registry, DIR/<host[:port]>/*.crt (default DATA_ROOT/certs.d)`;
 
 export class ConfigError extends Error {}
 
@@ -43,7 +56,7 @@ export class ConfigError extends Error {}
 export class HelpRequested extends Error {}
 
 export function loadAgentConfig(argv: string[], env: NodeJS.ProcessEnv): AgentConfig {
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | string[] | boolean | undefined>;
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -54,6 +67,9 @@ export function loadAgentConfig(argv: string[], env: NodeJS.ProcessEnv): AgentCo
         'join-token': { type: 'string' },
         name: { type: 'string' },
         'cgroup-parent': { type: 'string' },
+        'insecure-registry': { type: 'string', multiple: true },
+        'registry-mirror': { type: 'string', multiple: true },
+        'registry-certs-dir': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -63,13 +79,26 @@ export function loadAgentConfig(argv: string[], env: NodeJS.ProcessEnv): AgentCo
   }
   if (values.help) throw new HelpRequested(AGENT_USAGE);
   const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+  /** a repeatable flag, else the variable's comma-separated list */
+  const list = (flag: unknown, variable: string | undefined) =>
+    Array.isArray(flag) && flag.length > 0
+      ? flag
+      : (variable ?? '')
+          .split(',')
+          .map((v) => v.trim())
+          .filter(Boolean);
+  const dataRoot = str(values['data-root']) ?? str(env.BERTH_AGENT_DATA_ROOT) ?? '/var/lib/berth/agent';
   const result = AgentConfig.safeParse({
-    dataRoot: str(values['data-root']) ?? str(env.BERTH_AGENT_DATA_ROOT) ?? '/var/lib/berth/agent',
+    dataRoot,
     dockerSocket: str(values['docker-socket']) ?? str(env.BERTH_DOCKER_SOCKET) ?? '/run/berth/docker.sock',
     controlPlane: str(values['control-plane']) ?? str(env.BERTH_CONTROL_PLANE),
     joinToken: str(values['join-token']) ?? str(env.BERTH_JOIN_TOKEN),
     name: str(values.name) ?? str(env.BERTH_HOST_NAME),
     cgroupParent: str(values['cgroup-parent']) ?? str(env.BERTH_CGROUP_PARENT) ?? 'berth',
+    insecureRegistries: list(values['insecure-registry'], env.BERTH_INSECURE_REGISTRIES),
+    registryMirrors: list(values['registry-mirror'], env.BERTH_REGISTRY_MIRRORS),
+    registryCertsDir:
+      str(values['registry-certs-dir']) ?? str(env.BERTH_REGISTRY_CERTS_DIR) ?? `${dataRoot}/certs.d`,
   });
   if (!result.success) {
     const issue = result.error.issues[0]!;

@@ -18,10 +18,15 @@ describe('Docker API: bad input to images, volumes, events, system', () => {
     await agent?.stop();
   });
 
-  const call = (method: string, path: string, body?: string | Buffer) =>
+  const call = (method: string, path: string, body?: string | Buffer, headers: Record<string, string> = {}) =>
     new Promise<Reply>((resolve, reject) => {
       const req = request(
-        { socketPath: agent.socket, method, path, headers: { 'Content-Type': 'application/json' } },
+        {
+          socketPath: agent.socket,
+          method,
+          path,
+          headers: { 'Content-Type': 'application/json', ...headers },
+        },
         (res) => {
           let text = '';
           res.on('data', (d) => {
@@ -103,7 +108,7 @@ describe('Docker API: bad input to images, volumes, events, system', () => {
     assert.match(message(unknown), /page not found/);
   });
 
-  test('conflicts and refusals: 409, 400, 501', async () => {
+  test('conflicts and refusals: 409, 400, 404, 501', async () => {
     await agent.docker(['run', '-d', '--name', 'berthtest-holder', 'busybox', 'sleep', '60']);
     const inUse = await call('DELETE', '/v1.47/images/busybox');
     assert.equal(inUse.status, 409);
@@ -115,9 +120,30 @@ describe('Docker API: bad input to images, volumes, events, system', () => {
     assert.equal(badRepo.status, 400);
     const garbage = await call('POST', '/v1.47/images/load', Buffer.alloc(4096, 7));
     assert.equal(garbage.status, 400);
-    const pull = await call('POST', '/v1.47/images/create?fromImage=busybox&tag=1.36');
-    assert.equal(pull.status, 501);
-    assert.match(message(pull), /pulling busybox:1\.36 is not supported yet/);
+    const allTags = await call('POST', '/v1.47/images/create?fromImage=berthtest%2Fbb&tag=');
+    assert.equal(allTags.status, 501);
+    assert.match(message(allTags), /pulling every tag of berthtest\/bb is not supported/);
+    const noImage = await call('POST', '/v1.47/images/create?fromImage=&tag=latest');
+    assert.equal(noImage.status, 400);
+    const badRef = await call('POST', '/v1.47/images/create?fromImage=Bad%2FName&tag=latest');
+    assert.equal(badRef.status, 400);
+    const badAuth = await call('POST', '/v1.47/images/create?fromImage=busybox&tag=1', undefined, {
+      'X-Registry-Auth': 'not base64 json!',
+    });
+    assert.equal(badAuth.status, 400);
+    assert.match(message(badAuth), /invalid X-Registry-Auth header/);
+    const badPlatform = await call(
+      'POST',
+      '/v1.47/images/create?fromImage=127.0.0.1%3A1%2Fx&tag=1&platform=linux%2F%2F',
+    );
+    assert.equal(badPlatform.status, 400);
+    const badLogin = await call('POST', '/v1.47/auth', '{"username": 5}');
+    assert.equal(badLogin.status, 400);
+    const pushAll = await call('POST', '/v1.47/images/berthtest-nope/push?tag=');
+    assert.equal(pushAll.status, 404);
+    const pushMissing = await call('POST', '/v1.47/images/berthtest-nope/push?tag=1');
+    assert.equal(pushMissing.status, 404);
+    assert.match(message(pushMissing), /An image does not exist locally with the tag: berthtest-nope:1/);
     const url = await call('POST', '/v1.47/images/create?fromSrc=http%3A%2F%2Fexample.com%2Fx.tar');
     assert.equal(url.status, 501);
     assert.equal((await call('GET', '/_ping')).body, 'OK', 'still serving');

@@ -9,6 +9,7 @@ const statusOf: Record<EngineErrorCode, number> = {
   invalid: 400,
   not_modified: 304,
   forbidden: 403,
+  unauthorized: 401,
   unavailable: 501,
   internal: 500,
 };

@@ -15,6 +15,7 @@ import { eventRoutes } from './routes/events.ts';
 import { execRoutes } from './routes/exec.ts';
 import { imageArchiveRoutes } from './routes/image-archives.ts';
 import { imagePruneRoutes } from './routes/image-prune.ts';
+import { imageRegistryRoutes } from './routes/image-registry.ts';
 import { imageRoutes } from './routes/images.ts';
 import { infoRoutes } from './routes/info.ts';
 import { pruneRoutes } from './routes/prune.ts';
@@ -55,6 +56,7 @@ export function buildRouter(engine: Engine): Router {
   containerStreamRoutes(router, engine);
   containerProcessRoutes(router, engine);
   execRoutes(router, engine);
+  imageRegistryRoutes(router, engine);
   imageRoutes(router, engine);
   imageArchiveRoutes(router, engine);
   imagePruneRoutes(router, engine);

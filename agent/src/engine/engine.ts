@@ -9,6 +9,7 @@ import { EventBus } from './events/event-bus.ts';
 import { createImageStack } from './images/create-image-stack.ts';
 import type { ImageStore } from './images/image-store.ts';
 import { type DataLayout, dataLayout } from './layout.ts';
+import { createRegistryService, type RegistryConfigInput, type RegistryService } from './registry/index.ts';
 import type { OverlaySnapshotter } from './snapshots/overlay-snapshotter.ts';
 import { Runtime } from './tasks/index.ts';
 import { VolumeStore } from './volumes/index.ts';
@@ -17,6 +18,8 @@ export interface EngineOptions {
   dataRoot: string;
   /** cgroup parent directory name; tests use their own `berthtest-…` */
   cgroupParent?: string;
+  /** insecure registries, docker.io mirrors, CA dirs (the agent's flags) */
+  registry?: RegistryConfigInput;
 }
 
 /**
@@ -28,6 +31,8 @@ export interface Engine {
   layout: DataLayout;
   events: EventBus;
   images: ImageStore;
+  /** pull, push, login; close() it at shutdown (it keeps registry connections alive) */
+  registry: RegistryService;
   snapshotter: OverlaySnapshotter;
   volumes: VolumeStore;
   cgroups: HostCgroupManager;
@@ -53,6 +58,13 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
   stack.images.events.subscribe((e) => {
     events.publish('image', e.action, e.id, e.ref === undefined ? {} : { name: e.ref });
   });
+  const registry = createRegistryService({
+    content: stack.content,
+    snapshotter: stack.snapshotter,
+    images: stack.images,
+    agentDir: layout.agent,
+    ...(options.registry ? { config: options.registry } : {}),
+  });
   const volumes = await VolumeStore.open(layout.volumes, (name) =>
     store.all().some((c) => c.volumes.some((v) => v.name === name)),
   );
@@ -77,6 +89,7 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     layout,
     events,
     images: stack.images,
+    registry,
     snapshotter: stack.snapshotter,
     volumes,
     cgroups,

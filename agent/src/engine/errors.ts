@@ -9,6 +9,7 @@ export type EngineErrorCode =
   | 'invalid' // bad parameter or malformed input
   | 'not_modified' // already started / already stopped
   | 'forbidden' // refused by policy (e.g. tarball escaping its root)
+  | 'unauthorized' // credentials missing or refused (a registry login)
   | 'unavailable' // a host facility is missing (no overlayfs, no cgroup controller)
   | 'internal';
 

@@ -21,6 +21,7 @@ import { walkMerged } from '../../engine/snapshots/merged-walk.ts';
 import { nativeHelperPath } from '../../native/helper-path.ts';
 import { queryFlag } from '../respond.ts';
 import type { Router } from '../router.ts';
+import { drained, uploadBody } from '../upload.ts';
 
 /** Go's os.FileMode bits, which the docker CLI reads from the stat header. */
 function goFileMode(st: Stats): number {
@@ -142,7 +143,10 @@ export function archiveRoutes(router: Router, engine: Engine): void {
     const scratch = await mkdtemp(join(engine.layout.root, '.cp-'));
     try {
       // the layer unpacker refuses entries that escape, device nodes and links outside
-      await applyLayer(scratch, req, { helperPath: nativeHelperPath, devicePolicy: 'refuse' });
+      await applyLayer(scratch, uploadBody(req), {
+        helperPath: nativeHelperPath,
+        devicePolicy: 'refuse',
+      }).catch((err) => drained(req, err));
       copyInto(scratch, base, queryFlag(query, 'copyUIDGID'), !queryFlag(query, 'noOverwriteDirNonDir'));
     } finally {
       await rm(scratch, { recursive: true, force: true });

@@ -1,34 +1,15 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { Engine } from '../../engine/engine.ts';
 import { EngineError } from '../../engine/errors.ts';
-import { dockerImageName, onImage } from '../image-refs.ts';
+import { onImage } from '../image-refs.ts';
 import type { Router } from '../router.ts';
+import { drained, uploadBody } from '../upload.ts';
+import { pullRoute } from './image-registry.ts';
 
 /** The JSON-message stream `docker load`/`import` print from: one object per line. */
 function startMessages(res: ServerResponse) {
   res.writeHead(200, { 'Content-Type': 'application/json' });
   return (message: Record<string, unknown>) => res.write(`${JSON.stringify(message)}\n`);
-}
-
-/**
- * An upload the store gave up on part-way (a broken tarball) is still read to
- * its end before the error goes out: a client still writing would otherwise
- * meet a reset connection instead of the message.
- */
-async function drained(req: IncomingMessage, err: unknown): Promise<never> {
-  if (!req.complete && !req.destroyed) {
-    // the store may have left an async iterator on req: its 'readable' listener makes resume() a no-op, read() is not
-    await new Promise<void>((resolve) => {
-      const discard = () => {
-        while (req.read() !== null) {}
-      };
-      req.on('readable', discard);
-      req.once('end', resolve);
-      req.once('close', resolve);
-      discard();
-    });
-  }
-  throw err;
 }
 
 async function save(engine: Engine, res: ServerResponse, refs: string[]): Promise<void> {
@@ -53,13 +34,13 @@ async function save(engine: Engine, res: ServerResponse, refs: string[]): Promis
   if (!gone) res.end();
 }
 
-/** `docker load`, `docker save`, `docker import` (and, until the registry client exists, `docker pull`'s refusal). */
+/** `docker load`, `docker save`, `docker import`; POST /images/create with fromImage is a pull (image-registry.ts). */
 export function imageArchiveRoutes(router: Router, engine: Engine): void {
   const { images } = engine;
 
   // `quiet` only turns off per-layer progress, which Berth does not send: the result lines go out either way
   router.on('POST', '/images/load', async ({ req, res }) => {
-    const result = await images.load(req).catch((err) => drained(req, err));
+    const result = await images.load(uploadBody(req)).catch((err) => drained(req, err));
     const send = startMessages(res);
     for (const image of result.images) {
       const lines =
@@ -74,17 +55,10 @@ export function imageArchiveRoutes(router: Router, engine: Engine): void {
   router.on('GET', '/images/get', ({ res, query }) => save(engine, res, query.getAll('names')));
   router.on('GET', '/images/:name*/get', ({ res, params }) => save(engine, res, [params.name!]));
 
-  router.on('POST', '/images/create', async ({ req, res, query }) => {
+  router.on('POST', '/images/create', async (ctx) => {
+    const { req, res, query } = ctx;
     const fromSrc = query.get('fromSrc');
-    if (fromSrc === null) {
-      const image = query.get('fromImage') ?? '';
-      const tag = query.get('tag');
-      const name = dockerImageName(tag && !image.includes('@') ? `${image}:${tag}` : image);
-      throw new EngineError(
-        'unavailable',
-        `pulling ${name} is not supported yet: Berth has no registry client; load the image with docker load`,
-      );
-    }
+    if (fromSrc === null) return pullRoute(engine, ctx);
     if (fromSrc !== '-') {
       throw new EngineError(
         'unavailable',
@@ -95,7 +69,7 @@ export function imageArchiveRoutes(router: Router, engine: Engine): void {
     const tag = query.get('tag');
     const message = query.get('message');
     const id = await images
-      .importRootfs(req, {
+      .importRootfs(uploadBody(req), {
         ...(repo ? { ref: tag ? `${repo}:${tag}` : repo } : {}),
         changes: query.getAll('changes'),
         ...(message ? { message } : {}),

@@ -4,7 +4,7 @@ import { matchesReference } from '../../engine/images/find-image.ts';
 import type { ImageSummary } from '../../engine/images/image-store.ts';
 import { parseDockerTime, rfc3339 } from '../docker-time.ts';
 import { acceptFilters, boolFilter, type Filters, matchLabels } from '../filters.ts';
-import { dockerImageName, onImage } from '../image-refs.ts';
+import { onImage } from '../image-refs.ts';
 import { queryFilters, queryFlag, sendJson } from '../respond.ts';
 import type { Router } from '../router.ts';
 
@@ -62,7 +62,7 @@ async function listImages(engine: Engine, query: URLSearchParams): Promise<Image
   return rows;
 }
 
-/** List, inspect, history, tag, remove. Archives (load/save/import) and prune live beside this file. */
+/** List, inspect, history, tag, remove. Archives (load/save/import), push and prune live beside this file. */
 export function imageRoutes(router: Router, engine: Engine): void {
   const { images } = engine;
 
@@ -99,16 +99,6 @@ export function imageRoutes(router: Router, engine: Engine): void {
     const name = params.name!;
     await onImage(name, () => images.tag(name, tag ? `${repo}:${tag}` : repo));
     res.writeHead(201).end();
-  });
-
-  router.on('POST', '/images/:name*/push', async ({ params, query }) => {
-    const tag = query.get('tag');
-    const name = tag ? `${params.name!}:${tag}` : params.name!;
-    await onImage(name, () => images.resolve(name));
-    throw new EngineError(
-      'unavailable',
-      `pushing ${dockerImageName(name)} is not supported yet: Berth has no registry client`,
-    );
   });
 
   // `noprune` is accepted and has nothing to do: removing an image never removes its untagged parents here

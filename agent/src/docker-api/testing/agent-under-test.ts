@@ -97,7 +97,12 @@ export class AgentUnderTest {
     const [cmd, argv] = options.tty
       ? [
           'script',
-          ['-qec', [DOCKER_CLI, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' '), '/dev/null'],
+          [
+            '-qec',
+            // a wide terminal: the CLI draws progress bars only from 110 columns on
+            `stty cols 200 2>/dev/null; ${[DOCKER_CLI, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ')}`,
+            '/dev/null',
+          ],
         ]
       : [DOCKER_CLI, args];
     const child = spawn(cmd, argv, { env: this.env(), stdio: ['pipe', 'pipe', 'pipe'] });

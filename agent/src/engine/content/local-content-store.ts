@@ -3,7 +3,7 @@ import {
   closeSync,
   createReadStream,
   fstatSync,
-  fsyncSync,
+  fsync,
   mkdirSync,
   openSync,
   readFileSync,
@@ -13,9 +13,12 @@ import {
 import { readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { promisify } from 'node:util';
 import { EngineError } from '../errors.ts';
 import type { ContentInfo, ContentStore, ContentWriter, WriteOptions } from './content-store.ts';
 import { type Digest, digestHex, isDigest } from './digest.ts';
+
+const fsyncAsync = promisify(fsync);
 
 export interface LocalContentStoreOptions {
   /** fsync each blob before it is renamed into place (off only in tests that measure nothing else) */
@@ -218,7 +221,8 @@ class LocalWriter implements ContentWriter {
       if (want.expected !== undefined && want.expected !== digest) {
         throw new EngineError('invalid', `digest mismatch: expected ${want.expected}, got ${digest}`);
       }
-      if (this.sync) fsyncSync(this.fd);
+      // on the thread pool: a pull's other layers unpack on the main thread meanwhile
+      if (this.sync) await fsyncAsync(this.fd);
       closeSync(this.fd);
       this.closed = true;
       await this.store.install(this.ingestPath, digest);

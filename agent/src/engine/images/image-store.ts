@@ -1,7 +1,7 @@
 import type { Digest } from '../content/digest.ts';
 import type { ContainerSnapshot } from '../snapshots/snapshotter.ts';
 import type { EventSource, ImageEvent } from './image-events.ts';
-import type { ContainerConfig, ImageConfig } from './oci-schemas.ts';
+import type { ContainerConfig, ImageConfig, ImageManifest } from './oci-schemas.ts';
 
 /** `docker images` row (Engine API ImageSummary). */
 export interface ImageSummary {
@@ -97,6 +97,17 @@ export interface DiskUsage {
 
 export type SaveFormat = 'docker' | 'oci';
 
+/** A local image as a registry push sends it: the stored manifest bytes, unchanged, and what they name. */
+export interface DistributableImage {
+  id: Digest;
+  manifestDigest: Digest;
+  manifestBytes: Buffer;
+  /** its config and layer descriptors, layers bottom-up, as stored (maybe compressed) */
+  manifest: ImageManifest;
+  /** `domain/path@sha256:…` it was pulled or pushed by: their repositories may lend blobs (cross-repo mount) */
+  repoDigests: string[];
+}
+
 /**
  * Local images: records (tags → manifest → config → layers) over a content
  * store and a snapshotter. References are normalised Docker-style; ids are
@@ -133,6 +144,10 @@ export interface ImageStore {
     manifestDigest: Digest,
     options?: { tags?: string[]; repoDigests?: string[]; action?: 'pull' | 'load' },
   ): Promise<Digest>;
+  /** For the registry client's push: the image a tag names, as it goes out; not_found names the tag. */
+  distributable(ref: string): Promise<DistributableImage>;
+  /** After a push: records `domain/path@digest` as a RepoDigest of the image and emits `push`. */
+  recordPush(id: Digest, repoDigest: string, tag: string): Promise<void>;
   /** Runs fn with garbage collection held off: wrap a pull's blob writes, unpacks and registerImage in it. */
   lease<T>(fn: () => Promise<T>): Promise<T>;
   /** removes blobs and layers no image or container references; safe at any time */

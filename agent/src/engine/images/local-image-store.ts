@@ -13,6 +13,7 @@ import type {
   CommitOptions,
   DeleteItem,
   DiskUsage,
+  DistributableImage,
   ImageHistoryItem,
   ImageInspect,
   ImageStore,
@@ -379,6 +380,28 @@ export class LocalImageStore implements ImageStore {
       this.emit(options.action ?? 'pull', record.id, tags[0]);
       return record.id;
     });
+  }
+
+  async distributable(ref: string): Promise<DistributableImage> {
+    const { record } = await this.find(ref);
+    const manifestBytes = await this.content.readBytes(record.manifestDigest, MAX_JSON_BLOB);
+    return {
+      id: record.id,
+      manifestDigest: record.manifestDigest,
+      manifestBytes,
+      manifest: parseJson(ImageManifest, manifestBytes, `manifest ${record.manifestDigest}`),
+      repoDigests: [...record.repoDigests],
+    };
+  }
+
+  async recordPush(id: Digest, repoDigest: string, tag: string): Promise<void> {
+    const normalised = formatReference(parseReference(repoDigest, { defaultTag: false }));
+    await this.records.update((r) => {
+      const record = r.images[id];
+      if (!record) throw new EngineError('not_found', `No such image: ${id}`);
+      if (!record.repoDigests.includes(normalised)) record.repoDigests.push(normalised);
+    });
+    this.emit('push', id, normalizeTagged(tag));
   }
 
   garbageCollect(): Promise<{ blobs: number; layers: number; reclaimedBytes: number }> {

@@ -127,7 +127,7 @@ export class Authorizer {
           const err = await registryError(r, `token from ${url.host}`);
           if (r.status === 401 || r.status === 403) {
             throw new EngineError(
-              'forbidden',
+              'unauthorized',
               auth?.username !== undefined
                 ? `unauthorized: incorrect username or password (${err.message})`
                 : err.message,

@@ -1,5 +1,6 @@
 /** The registry module's public surface: what the engine's wiring and the Docker API use. */
 export type { RegistryAuth } from './credentials.ts';
+export type { DistributionInspect } from './distribution-inspect.ts';
 export { registryHostOf } from './login.ts';
 export type { PlatformSpec } from './platform-select.ts';
 export { formatPlatform, parsePlatform } from './platform-select.ts';
@@ -17,4 +18,5 @@ export {
   createRegistryService,
   type RegistryService,
   type RegistryServiceOptions,
+  type TransferProgress,
 } from './registry-service.ts';

@@ -40,14 +40,12 @@ export async function login(
   try {
     await client.verifyLogin();
   } catch (err) {
-    if (err instanceof EngineError && err.code === 'forbidden') {
-      throw new EngineError(
-        'forbidden',
-        `login to ${host} failed: unauthorized: incorrect username or password`,
-        {
-          cause: err,
-        },
-      );
+    if (err instanceof EngineError && err.code === 'unauthorized') {
+      // the registry's own words (basic auth: `authentication required`; a token server: its refusal)
+      const reason = err.message.includes('incorrect username or password')
+        ? err.message
+        : `unauthorized: incorrect username or password (${err.message})`;
+      throw new EngineError('unauthorized', `login to ${host} failed: ${reason}`, { cause: err });
     }
     throw err;
   }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -10,8 +11,9 @@ import { busyboxArchive } from '../images/testing/busybox-image.ts';
 import { goArch, layerTar, sha256 } from '../images/testing/image-archive-builder.ts';
 import type { ProgressEvent } from './progress.ts';
 import { createProgressFormatter } from './progress-lines.ts';
+import type { TransferProgress } from './registry-service.ts';
 import { type CuttingProxy, startCuttingProxy } from './testing/cutting-proxy.ts';
-import { rawPushImage, rawPushManifest } from './testing/raw-push.ts';
+import { rawPushImage, rawPushTwoArchIndex } from './testing/raw-push.ts';
 import { registryAvailable, startRegistry, type TestRegistry } from './testing/registry-server.ts';
 import { registryTestKit, type TestEngine } from './testing/registry-test-kit.ts';
 
@@ -53,15 +55,29 @@ describe('registry pull and push against docker-registry', {
     const a = kit.engine();
     const image = await loadBusybox(a, `${host}/berthtest/busybox:1`);
     const pushed = recorder();
+    const imageEvents: string[] = [];
+    a.stack.images.events.subscribe((e) => imageEvents.push(`${e.action} ${e.ref}`));
     const result = await a.registry.push(`${host}/berthtest/busybox:1`, { onProgress: pushed.onProgress });
     assert.equal(result.digest, image.manifestDigest, 'the stored manifest went out unchanged');
+    assert.deepEqual(imageEvents, [`push ${host}/berthtest/busybox:1`]);
+    assert.deepEqual((await a.stack.images.inspect(image.id)).RepoDigests, [
+      `${host}/berthtest/busybox@${image.manifestDigest}`,
+    ]);
     assert.deepEqual([...new Set(statuses(pushed.events))].sort(), ['Preparing', 'Pushed', 'Pushing'].sort());
     const last = pushed.events.at(-1);
     assert.equal(last?.kind, 'pushed');
 
     const b = kit.engine();
     const pulled = recorder();
+    const published: TransferProgress[] = [];
+    const stop = b.registry.progress.subscribe((p) => published.push(p));
     const r = await b.registry.pull(`${host}/berthtest/busybox:1`, { onProgress: pulled.onProgress });
+    stop();
+    assert.deepEqual(
+      published,
+      pulled.events.map((event) => ({ action: 'pull', reference: `${host}/berthtest/busybox:1`, event })),
+      'every step also went to the engine-wide progress stream',
+    );
     assert.equal(r.id, image.id);
     assert.equal(r.digest, image.manifestDigest);
     assert.equal(r.upToDate, false);
@@ -133,44 +149,11 @@ describe('registry pull and push against docker-registry', {
   it('picks the platform from a multi-arch index, and names the available ones when asked for another', async () => {
     const layer = layerTar([{ path: 'arch', content: 'x\n' }]);
     const host0 = hostPlatform();
-    const other =
-      host0.architecture === 'arm64' ? { architecture: 'amd64' } : { architecture: 'arm64', variant: 'v8' };
-    const native = await rawPushImage(host, 'berthtest/multi', {
-      layers: [layer],
-      diffIds: [sha256(layer)],
-      architecture: host0.architecture,
-    });
-    const foreign = await rawPushImage(host, 'berthtest/multi', {
-      layers: [layer],
-      diffIds: [sha256(layer)],
-      ...other,
-    });
-    const index = Buffer.from(
-      JSON.stringify({
-        schemaVersion: 2,
-        mediaType: 'application/vnd.oci.image.index.v1+json',
-        manifests: [
-          {
-            mediaType: 'application/vnd.oci.image.manifest.v1+json',
-            digest: native.manifestDigest,
-            size: native.manifestBytes.byteLength,
-            platform: { os: 'linux', architecture: host0.architecture },
-          },
-          {
-            mediaType: 'application/vnd.oci.image.manifest.v1+json',
-            digest: foreign.manifestDigest,
-            size: foreign.manifestBytes.byteLength,
-            platform: { os: 'linux', ...other },
-          },
-        ],
-      }),
-    );
-    const indexDigest = await rawPushManifest(
+    const { native, foreign, other, otherPlatform, indexDigest } = await rawPushTwoArchIndex(
       host,
       'berthtest/multi',
-      'latest',
-      index,
-      'application/vnd.oci.image.index.v1+json',
+      layer,
+      sha256(layer),
     );
 
     const e = kit.engine();
@@ -178,7 +161,7 @@ describe('registry pull and push against docker-registry', {
     assert.equal(mine.id, native.configDigest);
     assert.equal(mine.digest, indexDigest, 'the RepoDigest is the index digest, as in Docker');
     const theirs = await e.registry.pull(`${host}/berthtest/multi:latest`, {
-      platform: other.architecture === 'arm64' ? 'linux/arm64/v8' : 'linux/amd64',
+      platform: otherPlatform,
     });
     assert.equal(theirs.id, foreign.configDigest);
     assert.equal((await e.stack.images.inspect(theirs.id)).Architecture, other.architecture);
@@ -252,6 +235,36 @@ describe('registry pull and push against docker-registry', {
     assert.equal(proxy.cuts, 2);
     assert.ok(statuses(events.events).includes('Retrying'), `retrying: ${statuses(events.events)}`);
     assert.deepEqual(retried.leftovers(), []);
+  });
+
+  it('a pull whose caller goes away mid-download stops and keeps no half-made layer', async () => {
+    const big = layerTar([{ path: 'big.bin', content: randomBytes(24 * 1024 * 1024) }]);
+    await rawPushImage(host, 'berthtest/abort', {
+      layers: [big],
+      diffIds: [sha256(big)],
+      architecture: goArch(),
+      tag: 'latest',
+    });
+    const e = kit.engine();
+    const caller = new AbortController();
+    const seen: string[] = [];
+    await assert.rejects(
+      e.registry.pull(`${host}/berthtest/abort`, {
+        signal: caller.signal,
+        onProgress: (event) => {
+          if (event.kind !== 'layer') return;
+          seen.push(event.status);
+          if (event.status === 'Downloading') caller.abort(new Error('client went away'));
+        },
+      }),
+      (err) => isEngineError(err, 'internal') && /pull cancelled/.test(err.message),
+    );
+    assert.ok(!seen.includes('Pull complete'), seen.join());
+    assert.deepEqual(await e.stack.images.list(), []);
+    assert.deepEqual(await e.stack.snapshotter.listLayers(), []);
+    assert.deepEqual(e.leftovers(), [], 'no ingest file or temp unpack dir');
+    const again = await e.registry.pull(`${host}/berthtest/abort`);
+    assert.equal((await e.stack.images.inspect(again.id)).RootFS.Layers[0], sha256(big));
   });
 
   it('reports a missing tag as Docker does', async () => {

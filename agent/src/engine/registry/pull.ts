@@ -3,13 +3,7 @@ import type { Digest } from '../content/digest.ts';
 import { EngineError } from '../errors.ts';
 import { MAX_JSON_BLOB } from '../images/load-archive.ts';
 import { ImageConfig, type ImageManifest, MediaType, parseJson } from '../images/oci-schemas.ts';
-import {
-  familiarReference,
-  formatReference,
-  type ImageReference,
-  parseReference,
-  repositoryName,
-} from '../images/reference.ts';
+import { familiarReference, formatReference, parseReference, repositoryName } from '../images/reference.ts';
 import { chainIds } from '../snapshots/chain-id.ts';
 import type { LayerIngest } from '../snapshots/snapshotter.ts';
 import { blobChunks } from './blob-stream.ts';
@@ -19,9 +13,9 @@ import { createLimiter } from './limit.ts';
 import { type ResolvedManifest, resolveManifest } from './manifest-resolve.ts';
 import { formatPlatform, type PlatformSpec, parsePlatform } from './platform-select.ts';
 import { type ProgressListener, shortId } from './progress.ts';
+import { onPullEndpoint } from './pull-endpoint.ts';
 import type { RegistryClient } from './registry-client.ts';
-import { endpointsFor } from './registry-config.ts';
-import { authFor, clientFor, type RegistryDeps, retryOf } from './registry-deps.ts';
+import { authFor, type RegistryDeps, retryOf } from './registry-deps.ts';
 import { withRetry } from './retry.ts';
 
 export interface PullOptions {
@@ -67,13 +61,8 @@ export async function pull(
   emit({ kind: 'start', action: 'pull', repository: ref.path, tag: reference });
   const auth = await authFor(deps, ref.domain, options.auth);
 
-  const { client, resolved } = await resolveFromEndpoints(
-    deps,
-    ref,
-    reference,
-    platform,
-    auth,
-    options.signal,
+  const { client, value: resolved } = await onPullEndpoint(deps, ref, auth, options.signal, (c) =>
+    resolveManifest(c, reference, platform),
   );
   const tagged =
     ref.tag === undefined ? undefined : formatReference({ domain: ref.domain, path: ref.path, tag: ref.tag });
@@ -102,43 +91,6 @@ export async function pull(
   emit({ kind: 'digest', digest: resolved.topDigest });
   emit({ kind: 'done', action: 'pull', upToDate, reference: familiarReference(ref) });
   return { id, digest: resolved.topDigest, reference: formatReference(ref), upToDate };
-}
-
-async function resolveFromEndpoints(
-  deps: RegistryDeps,
-  ref: ImageReference,
-  reference: string,
-  platform: PlatformSpec | undefined,
-  auth: RegistryAuth | undefined,
-  signal: AbortSignal | undefined,
-): Promise<{ client: RegistryClient; resolved: ResolvedManifest }> {
-  const endpoints = endpointsFor(deps.config, ref.domain, 'pull');
-  let lastError: unknown;
-  for (const endpoint of endpoints) {
-    // a mirror gets no credentials meant for Docker Hub
-    const client = clientFor(deps, endpoint, ref.path, endpoint.mirror ? undefined : auth, 'pull', signal);
-    try {
-      await client.ping();
-      return { client, resolved: await resolveManifest(client, reference, platform) };
-    } catch (err) {
-      lastError = err;
-      if (!endpoint.mirror || signal?.aborted) break;
-    }
-  }
-  if (
-    lastError instanceof EngineError &&
-    lastError.code === 'not_found' &&
-    /manifest/.test(lastError.message)
-  ) {
-    throw new EngineError(
-      'not_found',
-      `manifest for ${familiarReference(ref)} not found: ${lastError.message}`,
-      {
-        cause: lastError,
-      },
-    );
-  }
-  throw lastError;
 }
 
 async function fetchConfig(

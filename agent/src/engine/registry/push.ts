@@ -1,12 +1,10 @@
 import type { Digest } from '../content/digest.ts';
 import { EngineError } from '../errors.ts';
-import { MAX_JSON_BLOB } from '../images/load-archive.ts';
-import { ImageManifest, MediaType, parseJson } from '../images/oci-schemas.ts';
-import { formatReference, parseReference, repositoryName } from '../images/reference.ts';
+import { MediaType } from '../images/oci-schemas.ts';
+import { familiarReference, formatReference, parseReference, repositoryName } from '../images/reference.ts';
 import { uploadBlob } from './blob-upload.ts';
 import type { RegistryAuth } from './credentials.ts';
 import { createLimiter } from './limit.ts';
-import { localImageRecord } from './local-image-source.ts';
 import { type ProgressListener, shortId } from './progress.ts';
 import { endpointsFor } from './registry-config.ts';
 import { authFor, clientFor, type RegistryDeps } from './registry-deps.ts';
@@ -46,13 +44,16 @@ export async function push(
     throw new EngineError('invalid', `push needs a tag, not a digest: ${input}`);
   const tag = ref.tag;
   const emit: ProgressListener = options.onProgress ?? (() => {});
-  const record = await localImageRecord(deps.imagesDir, formatReference(ref)).catch((err) => {
-    throw new EngineError('not_found', `An image does not exist locally with the tag: ${input}`, {
-      cause: err,
-    });
+  const local = await deps.images.distributable(formatReference(ref)).catch((err) => {
+    throw new EngineError(
+      'not_found',
+      `An image does not exist locally with the tag: ${familiarReference(ref)}`,
+      {
+        cause: err,
+      },
+    );
   });
-  const manifestBytes = await deps.content.readBytes(record.manifestDigest, MAX_JSON_BLOB);
-  const manifest = parseJson(ImageManifest, manifestBytes, `manifest ${record.manifestDigest}`);
+  const { manifest, manifestBytes, manifestDigest } = local;
 
   emit({ kind: 'start', action: 'push', repository: repositoryName(ref), tag });
   const endpoint = endpointsFor(deps.config, ref.domain, 'push')[0];
@@ -64,7 +65,7 @@ export async function push(
   // repositories of this registry the image was pulled from or pushed to: their blobs can be mounted
   const mountFrom = [
     ...new Set(
-      record.repoDigests.flatMap((rd) => {
+      local.repoDigests.flatMap((rd) => {
         const r = parseReference(rd, { defaultTag: false });
         return r.domain === ref.domain && r.path !== ref.path ? [r.path] : [];
       }),
@@ -88,12 +89,13 @@ export async function push(
 
   const mediaType = manifest.mediaType ?? MediaType.ociManifest;
   const returned = await client.putManifest(tag, manifestBytes, mediaType);
-  if (returned !== undefined && returned !== record.manifestDigest) {
+  if (returned !== undefined && returned !== manifestDigest) {
     throw new EngineError(
       'invalid',
-      `registry stored the manifest as ${returned}, expected ${record.manifestDigest}`,
+      `registry stored the manifest as ${returned}, expected ${manifestDigest}`,
     );
   }
-  emit({ kind: 'pushed', tag, digest: record.manifestDigest, size: manifestBytes.byteLength });
-  return { digest: record.manifestDigest, size: manifestBytes.byteLength, reference: formatReference(ref) };
+  await deps.images.recordPush(local.id, `${repositoryName(ref)}@${manifestDigest}`, formatReference(ref));
+  emit({ kind: 'pushed', tag, digest: manifestDigest, size: manifestBytes.byteLength });
+  return { digest: manifestDigest, size: manifestBytes.byteLength, reference: formatReference(ref) };
 }

@@ -65,7 +65,7 @@ describe('registry auth', { skip: !registryAvailable() && 'apt-get install -y do
       );
       await assert.rejects(
         e.registry.login(host, USER, 'wrong'),
-        (err) => isEngineError(err, 'forbidden') && /incorrect username or password/.test(err.message),
+        (err) => isEngineError(err, 'unauthorized') && /incorrect username or password/.test(err.message),
       );
       assert.equal(existsSync(join(e.agentDir, 'registry-auth.json')), false);
     });
@@ -132,7 +132,7 @@ describe('registry auth', { skip: !registryAvailable() && 'apt-get install -y do
         e.registry.pull(`${host}/berthtest/private:1`, { auth: { username: USER, password: 'nope' } }),
         (err) => isEngineError(err, 'forbidden') && /incorrect username or password/.test(err.message),
       );
-      await assert.rejects(e.registry.login(host, USER, 'nope'), (err) => isEngineError(err, 'forbidden'));
+      await assert.rejects(e.registry.login(host, USER, 'nope'), (err) => isEngineError(err, 'unauthorized'));
       assert.deepEqual(await e.registry.login(host, USER, PASSWORD), {
         Status: 'Login Succeeded',
         IdentityToken: '',

@@ -8,9 +8,18 @@ import { DEFAULT_DOMAIN } from '../images/reference.ts';
  */
 export const RegistryConfig = z.object({
   /** registries reachable over plain HTTP (or HTTPS without verification); loopback is always allowed */
-  insecureRegistries: z.array(z.string()).default([]),
+  insecureRegistries: z
+    .array(
+      z
+        .string()
+        .regex(
+          /^([a-zA-Z0-9.-]+|\[[0-9a-fA-F:]+\])(:\d{1,5})?$/,
+          'must be a registry host or host:port, as in image references',
+        ),
+    )
+    .default([]),
   /** pull-through mirrors tried in order for docker.io before Docker Hub itself, e.g. `https://mirror.example` */
-  mirrors: z.array(z.url()).default([]),
+  mirrors: z.array(z.url({ protocol: /^https?$/, error: 'must be an http(s):// URL' })).default([]),
   /** extra CA bundle per registry host, trusted in addition to the system CAs */
   caFiles: z.record(z.string(), z.string()).default({}),
   /** Docker's certs.d convention: `<certsDir>/<host>/*.crt` are trusted for that host when present */

@@ -17,8 +17,6 @@ export interface RegistryDeps {
   transport: HttpTransport;
   authorizer: Authorizer;
   credentials: CredentialStore;
-  /** the `images/` data dir (push reads image records from it; see local-image-source.ts) */
-  imagesDir: string;
 }
 
 export function clientFor(

@@ -36,8 +36,24 @@ export async function registryError(res: HttpResponse, what: string): Promise<En
         ? 'denied: requested access to the resource is denied'
         : `HTTP ${res.status}`;
   const message = `${what}: ${detail || fallback}`;
-  if (res.status === 401 || res.status === 403) return new EngineError('forbidden', message);
+  if (res.status === 401) return new EngineError('unauthorized', message);
+  if (res.status === 403) return new EngineError('forbidden', message);
   if (res.status === 404) return new EngineError('not_found', message);
   if (res.status === 429 || res.status >= 500) return markTransient(new EngineError('unavailable', message));
   return new EngineError('invalid', message);
+}
+
+/**
+ * A registry refusing a pull or push is a permission problem of this
+ * request, not a login to retry: it leaves as `forbidden`, since a docker
+ * CLI answered 401 would prompt for a password. Only login reports
+ * `unauthorized`. A refused pull says what Docker says.
+ */
+export function accessDenied(err: unknown, action: 'pull' | 'push', repository: string): unknown {
+  if (!(err instanceof EngineError) || err.code !== 'unauthorized') return err;
+  const message =
+    action === 'pull'
+      ? `pull access denied for ${repository}, repository does not exist or may require 'docker login': ${err.message}`
+      : err.message;
+  return new EngineError('forbidden', message, { cause: err });
 }

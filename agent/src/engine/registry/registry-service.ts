@@ -1,26 +1,40 @@
 import { join } from 'node:path';
 import type { ContentStore } from '../content/content-store.ts';
+import { type EventSource, TypedEmitter } from '../images/image-events.ts';
 import type { ImageStore } from '../images/image-store.ts';
 import type { Snapshotter } from '../snapshots/snapshotter.ts';
 import { Authorizer } from './authorizer.ts';
 import { CredentialStore } from './credential-store.ts';
+import type { RegistryAuth } from './credentials.ts';
+import { type DistributionInspect, inspectDistribution } from './distribution-inspect.ts';
 import { HttpTransport } from './http-transport.ts';
 import { login, logout } from './login.ts';
+import type { ProgressEvent, ProgressListener } from './progress.ts';
 import { type PullOptions, type PullResult, pull } from './pull.ts';
 import { type PushOptions, type PushResult, push } from './push.ts';
 import { readCaFiles } from './registry-ca.ts';
 import { isInsecureHost, RegistryConfig, type RegistryConfigInput } from './registry-config.ts';
 import type { RegistryDeps } from './registry-deps.ts';
+import { accessDenied } from './registry-errors.ts';
 
 export interface RegistryServiceOptions {
   content: ContentStore;
   snapshotter: Snapshotter;
   images: ImageStore;
-  /** the `images/` data dir (DataLayout.images) */
-  imagesDir: string;
   /** the agent's own dir (DataLayout.agent): registry-auth.json lives there */
   agentDir: string;
   config?: RegistryConfigInput;
+}
+
+/**
+ * One step of a pull or push in progress, for subscribers beyond the caller
+ * (the control-plane link shows per-layer bars of pulls it did not start).
+ */
+export interface TransferProgress {
+  action: 'pull' | 'push';
+  /** the reference as the caller gave it */
+  reference: string;
+  event: ProgressEvent;
 }
 
 /**
@@ -30,12 +44,16 @@ export interface RegistryServiceOptions {
 export interface RegistryService {
   pull(ref: string, options?: PullOptions): Promise<PullResult>;
   push(ref: string, options?: PushOptions): Promise<PushResult>;
+  /** what a reference names in its registry (digest, platforms), without pulling it */
+  inspect(ref: string, options?: { auth?: RegistryAuth; signal?: AbortSignal }): Promise<DistributionInspect>;
   login(
     serverAddress: string,
     username: string,
     password: string,
   ): Promise<{ Status: 'Login Succeeded'; IdentityToken: '' }>;
   logout(serverAddress: string): Promise<{ removed: boolean }>;
+  /** every pull's and push's progress events, whoever started them */
+  readonly progress: EventSource<TransferProgress>;
   close(): void;
 }
 
@@ -55,11 +73,28 @@ export function createRegistryService(options: RegistryServiceOptions): Registry
     transport,
     authorizer: new Authorizer(transport, { attempts: config.attempts, backoffMs: config.backoffMs }),
     credentials: new CredentialStore(join(options.agentDir, 'registry-auth.json')),
-    imagesDir: options.imagesDir,
+  };
+  const progress = new TypedEmitter<TransferProgress>();
+  const reporting = (action: 'pull' | 'push', reference: string, own?: ProgressListener) => {
+    return (event: ProgressEvent) => {
+      own?.(event);
+      progress.emit({ action, reference, event });
+    };
   };
   return {
-    pull: (ref, o) => pull(deps, ref, o),
-    push: (ref, o) => push(deps, ref, o),
+    pull: (ref, o = {}) =>
+      pull(deps, ref, { ...o, onProgress: reporting('pull', ref, o.onProgress) }).catch((err) => {
+        throw accessDenied(err, 'pull', ref);
+      }),
+    push: (ref, o = {}) =>
+      push(deps, ref, { ...o, onProgress: reporting('push', ref, o.onProgress) }).catch((err) => {
+        throw accessDenied(err, 'push', ref);
+      }),
+    inspect: (ref, o) =>
+      inspectDistribution(deps, ref, o).catch((err) => {
+        throw accessDenied(err, 'pull', ref);
+      }),
+    progress,
     login: (server, user, password) => login(deps, server, user, password),
     logout: (server) => logout(deps, server),
     close: () => transport.close(),

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
+import { goArch } from '../../images/testing/image-archive-builder.ts';
 
 /**
  * Uploads blobs and manifests to an anonymous registry with bare HTTP
@@ -114,4 +115,46 @@ export async function rawPushImage(
     'application/vnd.oci.image.manifest.v1+json',
   );
   return { manifestBytes, manifestDigest, configDigest };
+}
+
+/**
+ * A two-platform OCI index tagged `latest`: this host's architecture and
+ * another one (arm64/v8, or amd64 on an arm64 host), both of one layer.
+ */
+export async function rawPushTwoArchIndex(host: string, repo: string, layer: Buffer, diffId: string) {
+  const native = await rawPushImage(host, repo, {
+    layers: [layer],
+    diffIds: [diffId],
+    architecture: goArch(),
+  });
+  const other = goArch() === 'arm64' ? { architecture: 'amd64' } : { architecture: 'arm64', variant: 'v8' };
+  const foreign = await rawPushImage(host, repo, { layers: [layer], diffIds: [diffId], ...other });
+  const entry = (image: RawImage, platform: { architecture: string; variant?: string }) => ({
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    digest: image.manifestDigest,
+    size: image.manifestBytes.byteLength,
+    platform: { os: 'linux', ...platform },
+  });
+  const index = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      manifests: [entry(native, { architecture: goArch() }), entry(foreign, other)],
+    }),
+  );
+  const indexDigest = await rawPushManifest(
+    host,
+    repo,
+    'latest',
+    index,
+    'application/vnd.oci.image.index.v1+json',
+  );
+  return {
+    native,
+    foreign,
+    other,
+    /** `--platform` naming the foreign entry */
+    otherPlatform: other.architecture === 'arm64' ? 'linux/arm64/v8' : 'linux/amd64',
+    indexDigest,
+  };
 }

@@ -33,7 +33,6 @@ export function registryTestKit() {
         content: stack.content,
         snapshotter: stack.snapshotter,
         images: stack.images,
-        imagesDir: layout.images,
         agentDir: join(root, 'agent'),
         config: { backoffMs: 10, ...config },
       });
