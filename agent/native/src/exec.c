@@ -93,6 +93,7 @@ static void child(const struct plan *p, int fds[N_NS], int slave) {
     control("error %d %s\n", code, msg);
     _exit(code);
   }
+  cloexec_from(3); /* before seccomp: a profile may not allow close_range */
   if (seccomp_pending && apply_seccomp(p) < 0) _exit(EXIT_HELPER_FAILED);
   reset_signals();
   execve(path, p->argv, p->envp);
@@ -153,6 +154,7 @@ int cmd_exec(int argc, char **argv) {
   struct plan p;
   int fds[N_NS], master = -1, slave = -1, sigfd = -1;
   if (plan_read(CONTROL_FD, &p) < 0) return -1;
+  close_from(CONTROL_FD + 1); /* whatever else the agent's process let through is not ours to hold */
   if (fcntl(CONTROL_FD, F_SETFD, FD_CLOEXEC) < 0) return fail("cloexec");
   const struct op *target = plan_find(&p, OP_TARGET_PID);
   if (!target) return failx("plan lacks target-pid");
