@@ -42,6 +42,7 @@ enum op_code {
   OP_STDIN,
   OP_START_NOW,
   OP_TARGET_PID,
+  OP_TIME_OFFSET,
   OP_COUNT
 };
 

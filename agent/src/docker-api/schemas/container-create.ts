@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ContainerSpecInput, Mount } from '../../engine/containers/spec.ts';
 import { EngineError } from '../../engine/errors.ts';
 import { parseByteSize } from './byte-size.ts';
+import { timeOffsetsFromAnnotations } from './time-annotations.ts';
 
 /**
  * The body of POST /containers/create as the docker CLI, dockerode and compose
@@ -59,6 +60,7 @@ const HostConfig = z.looseObject({
     .looseObject({ Type: z.string().nullish(), Config: z.record(z.string(), z.string()).nullish() })
     .nullish(),
   UsernsMode: z.string().nullish(),
+  Annotations: z.record(z.string(), z.string()).nullish(),
 });
 
 export const ContainerCreateBody = z.looseObject({
@@ -222,6 +224,7 @@ export function toContainerSpec(body: ContainerCreateBody, name: string | undefi
         maxFiles: logConfig['max-file'] ? Number.parseInt(logConfig['max-file'], 10) : 1,
       },
       userns: hc.UsernsMode === 'private' || hc.UsernsMode === 'auto',
+      timeOffsets: timeOffsetsFromAnnotations(hc.Annotations),
     },
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CgroupResources } from '../cgroups/types.ts';
+import { TIME_NAMESPACE_CLOCKS } from '../oci/spec.ts';
 
 /**
  * What a caller asks for when creating a container: the engine's one schema,
@@ -100,6 +101,8 @@ export const ContainerSpec = z.object({
       shmSizeBytes: z.number().int().positive().optional(),
       logConfig: LogConfig.default({ type: 'json-file', maxFiles: 1 }),
       userns: z.boolean().default(false),
+      /** seconds added to CLOCK_MONOTONIC/CLOCK_BOOTTIME inside (a time namespace of its own) */
+      timeOffsets: z.partialRecord(z.enum(TIME_NAMESPACE_CLOCKS), z.number().int()).optional(),
     })
     .default({
       resources: {},

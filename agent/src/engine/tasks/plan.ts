@@ -268,6 +268,10 @@ export function specToPlan(spec: RuntimeSpec, x: PlanExtras): PlanOp[] {
     ops.push(['uid-map', String(m.containerID), String(m.hostID), String(m.size)]);
   for (const m of linux.gidMappings)
     ops.push(['gid-map', String(m.containerID), String(m.hostID), String(m.size)]);
+  if (linux.timeOffsets && !linux.namespaces.some((n) => n.type === 'time' && !n.path))
+    throw new EngineError('invalid', 'timeOffsets need a new time namespace');
+  for (const [clock, o] of Object.entries(linux.timeOffsets ?? {}))
+    ops.push(['time-offset', clock, String(o.secs), String(o.nanosecs)]);
   ops.push(['rootfs', spec.root.path, spec.root.readonly ? '1' : '0']);
   let devTmpfs = false;
   for (const m of spec.mounts) {
