@@ -33,6 +33,7 @@ import {
   isActive,
 } from './state.ts';
 import type { TaskExit, TaskPort } from './task-port.ts';
+import { publishVolumeMounts } from './volume-events.ts';
 
 export interface ContainerServiceDeps {
   store: ContainerStore;
@@ -267,6 +268,7 @@ export class ContainerService {
         await this.remove(record.id, { force: true, volumes: true }).catch(() => {});
       throw err;
     }
+    publishVolumeMounts(this.deps.events, record, 'mount');
     this.deps.events.publish('container', 'start', record.id, { name: record.name, image: record.imageRef });
     this.watchExit(record);
   }
@@ -302,6 +304,7 @@ export class ContainerService {
     if (oomKilled)
       this.deps.events.publish('container', 'oom', id, { name: record.name, image: record.imageRef });
     this.deps.events.publish('container', 'die', id, attributes);
+    publishVolumeMounts(this.deps.events, record, 'unmount');
     this.notifyExit(id, exit.exitCode);
 
     if (record.spec.host.autoRemove) {
