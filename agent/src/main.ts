@@ -8,6 +8,7 @@ import { takePidFile } from '@berth/process';
 import { ConfigError, HelpRequested, loadAgentConfig } from './config/agent-config.ts';
 import { listenUnix } from './docker-api/listen-unix.ts';
 import { createDockerApiServer } from './docker-api/server.ts';
+import { parseUsernsRemap } from './engine/containers/userns-remap.ts';
 import { openEngine } from './engine/engine.ts';
 import { dataLayout } from './engine/layout.ts';
 import { readHostInfo } from './link/host-info.ts';
@@ -52,7 +53,11 @@ async function main(): Promise<void> {
 
   let engine: Awaited<ReturnType<typeof openEngine>>;
   try {
-    engine = await openEngine({ dataRoot: config.dataRoot, cgroupParent: config.cgroupParent });
+    engine = await openEngine({
+      dataRoot: config.dataRoot,
+      cgroupParent: config.cgroupParent,
+      usernsRemap: config.usernsRemap === undefined ? undefined : parseUsernsRemap(config.usernsRemap),
+    });
   } catch (err) {
     releaseLock();
     die(`cannot open the engine: ${(err as Error).message}`);

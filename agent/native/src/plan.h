@@ -43,6 +43,7 @@ enum op_code {
   OP_START_NOW,
   OP_TARGET_PID,
   OP_TIME_OFFSET,
+  OP_OVERLAY_IDMAP,
   OP_COUNT
 };
 

@@ -17,6 +17,8 @@ const AgentConfig = z.object({
   cgroupParent: z
     .string()
     .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'must be a plain directory name ([a-zA-Z0-9_.-])'),
+  /** dockerd's --userns-remap value; read against /etc/subuid when the engine opens */
+  usernsRemap: z.string().min(1).optional(),
 });
 export type AgentConfig = z.infer<typeof AgentConfig>;
 
@@ -27,6 +29,7 @@ const flagOf: Record<keyof AgentConfig, string> = {
   joinToken: '--join-token (BERTH_JOIN_TOKEN)',
   name: '--name (BERTH_HOST_NAME)',
   cgroupParent: '--cgroup-parent (BERTH_CGROUP_PARENT)',
+  usernsRemap: '--userns-remap (BERTH_USERNS_REMAP)',
 };
 
 export const AGENT_USAGE = `usage: berth-agent [options]
@@ -35,7 +38,9 @@ export const AGENT_USAGE = `usage: berth-agent [options]
   --control-plane URL    control plane to join (optional: without it the agent runs standalone)
   --join-token TOKEN     one-time token to join the control plane (ignored once joined)
   --name NAME            host name shown in the control plane (default: the hostname)
-  --cgroup-parent NAME   cgroup directory holding the containers' cgroups (default berth)`;
+  --cgroup-parent NAME   cgroup directory holding the containers' cgroups (default berth)
+  --userns-remap VALUE   every container's root is a subordinate id, as dockerd's: default
+                         (dockremap in /etc/subuid, /etc/subgid), USER[:GROUP], or HOSTID:SIZE`;
 
 export class ConfigError extends Error {}
 
@@ -54,6 +59,7 @@ export function loadAgentConfig(argv: string[], env: NodeJS.ProcessEnv): AgentCo
         'join-token': { type: 'string' },
         name: { type: 'string' },
         'cgroup-parent': { type: 'string' },
+        'userns-remap': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -70,6 +76,7 @@ export function loadAgentConfig(argv: string[], env: NodeJS.ProcessEnv): AgentCo
     joinToken: str(values['join-token']) ?? str(env.BERTH_JOIN_TOKEN),
     name: str(values.name) ?? str(env.BERTH_HOST_NAME),
     cgroupParent: str(values['cgroup-parent']) ?? str(env.BERTH_CGROUP_PARENT) ?? 'berth',
+    usernsRemap: str(values['userns-remap']) ?? str(env.BERTH_USERNS_REMAP),
   });
   if (!result.success) {
     const issue = result.error.issues[0]!;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { AgentUnderTest } from './testing/agent-under-test.ts';
 
@@ -92,5 +93,76 @@ describe('docker CLI: namespaces and descriptors', () => {
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /invalid annotation io\.berth\.timens\.monotonic-offset=soon/);
     assert.equal((await docker('ps', '-aq')).stdout, '');
+  });
+});
+
+/** An agent started as `dockerd --userns-remap` would be: container root is host uid 200000. */
+describe('docker CLI: --userns-remap', () => {
+  const HOST_ROOT = 200000;
+  let agent: AgentUnderTest;
+  before(async () => {
+    agent = await AgentUnderTest.start({ agentArgs: ['--userns-remap', `${HOST_ROOT}:65536`] });
+    // the test's own directory above the data root: the mapped root must be able to walk through
+    // it to the rootfs and to the bind-mount sources below it
+    chmodSync(agent.dir, 0o711);
+  });
+  after(async () => {
+    await agent?.stop();
+  });
+  const docker = (...args: string[]) => agent.docker(args);
+
+  test('root inside is a subordinate id outside; the image’s files are root’s inside', async () => {
+    const shared = join(agent.dir, 'shared');
+    mkdirSync(shared);
+    chownSync(shared, HOST_ROOT, HOST_ROOT);
+    const r = await docker(
+      ...['run', '--rm', '-v', `${shared}:/shared`, 'busybox', 'sh', '-c'],
+      'id -u; id -g; cat /proc/self/uid_map /proc/self/gid_map; stat -c "%u:%g" /bin/busybox /; touch /shared/made-inside',
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.trim().split(/\s+/).join(' ')),
+      ['0', '0', `0 ${HOST_ROOT} 65536`, `0 ${HOST_ROOT} 65536`, '0:0', '0:0'],
+    );
+    const made = statSync(join(shared, 'made-inside'));
+    assert.deepEqual([made.uid, made.gid], [HOST_ROOT, HOST_ROOT], 'seen from the host: the mapped root');
+  });
+
+  test('volumes: written as the mapped root; a copy-up from the image keeps root’s files root’s', async () => {
+    const r = await docker(
+      ...['run', '--rm', '-v', 'berthtest-uvol:/data', '-v', 'berthtest-uetc:/etc', 'busybox', 'sh', '-c'],
+      'touch /data/f && stat -c "%u" /data/f /etc/passwd',
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.stdout.trim().split('\n'), ['0', '0']);
+    const mountpoint = (
+      await docker('volume', 'inspect', '-f', '{{.Mountpoint}}', 'berthtest-uvol')
+    ).stdout.trim();
+    assert.equal(statSync(join(mountpoint, 'f')).uid, HOST_ROOT);
+    await docker('volume', 'rm', 'berthtest-uvol', 'berthtest-uetc');
+  });
+
+  test('root inside cannot do what host root can', async () => {
+    const secret = join(agent.dir, 'secret');
+    mkdirSync(secret, { mode: 0o755 });
+    writeFileSync(join(secret, 'key'), 'host only\n', { mode: 0o600 });
+    const r = await docker(
+      ...['run', '--rm', '-v', `${secret}:/secret`, 'busybox', 'sh', '-c'],
+      'cat /secret/key; echo "cat=$?"; touch /secret/new; echo "touch=$?"; mknod /tmp/mem c 1 1; echo "mknod=$?"',
+    );
+    assert.deepEqual(r.stdout.trim().split('\n'), ['cat=1', 'touch=1', 'mknod=1'], `${r.stdout}${r.stderr}`);
+    assert.match(r.stderr, /Permission denied/);
+    assert.deepEqual(readdirSync(secret), ['key']);
+  });
+
+  test('--userns=host opts out; privileged needs it, as with dockerd', async () => {
+    const host = await docker('run', '--rm', '--userns=host', 'busybox', 'cat', '/proc/self/uid_map');
+    assert.equal(host.stdout.trim().split(/\s+/).join(' '), '0 0 4294967295');
+    const privileged = await docker('run', '--rm', '--privileged', 'busybox', 'true');
+    assert.notEqual(privileged.code, 0);
+    assert.match(privileged.stderr, /privileged mode is incompatible with user namespaces/);
   });
 });

@@ -5,6 +5,7 @@ import { ExecService } from './containers/exec-service.ts';
 import { runtimeTaskPort } from './containers/runtime-task-port.ts';
 import { ContainerService } from './containers/service.ts';
 import { isActive } from './containers/state.ts';
+import type { UsernsRemap } from './containers/userns-remap.ts';
 import { EventBus } from './events/event-bus.ts';
 import { createImageStack } from './images/create-image-stack.ts';
 import type { ImageStore } from './images/image-store.ts';
@@ -17,6 +18,8 @@ export interface EngineOptions {
   dataRoot: string;
   /** cgroup parent directory name; tests use their own `berthtest-…` */
   cgroupParent?: string;
+  /** dockerd's --userns-remap, parsed (containers/userns-remap.ts) */
+  usernsRemap?: UsernsRemap;
 }
 
 /**
@@ -69,6 +72,7 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     cgroups,
     tasks: runtimeTaskPort(runtime),
     events,
+    usernsRemap: options.usernsRemap,
   });
   const execs = new ExecService(runtime, (record, exec) => containers.execProcess(record, exec));
   events.subscribe((e) => {

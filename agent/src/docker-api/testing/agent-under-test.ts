@@ -26,6 +26,7 @@ export class AgentUnderTest {
     readonly socket: string,
     private readonly child: ChildProcess,
     readonly cgroupParent: string,
+    private readonly agentArgs: string[],
   ) {}
 
   /** SIGKILL, as a crash or an OOM kill of the agent would. */
@@ -39,12 +40,22 @@ export class AgentUnderTest {
       this.child.kill('SIGTERM');
       await once(this.child, 'exit');
     }
-    const child = AgentUnderTest.spawnAgent(join(this.dir, 'root'), this.socket, this.cgroupParent);
+    const child = AgentUnderTest.spawnAgent(
+      join(this.dir, 'root'),
+      this.socket,
+      this.cgroupParent,
+      this.agentArgs,
+    );
     await AgentUnderTest.ready(child);
-    return new AgentUnderTest(this.dir, this.socket, child, this.cgroupParent);
+    return new AgentUnderTest(this.dir, this.socket, child, this.cgroupParent, this.agentArgs);
   }
 
-  private static spawnAgent(dataRoot: string, socket: string, cgroupParent: string): ChildProcess {
+  private static spawnAgent(
+    dataRoot: string,
+    socket: string,
+    cgroupParent: string,
+    agentArgs: string[],
+  ): ChildProcess {
     return spawn(
       process.execPath,
       [
@@ -55,6 +66,7 @@ export class AgentUnderTest {
         dataRoot,
         '--docker-socket',
         socket,
+        ...agentArgs,
       ],
       { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, BERTH_CGROUP_PARENT: cgroupParent } },
     );
@@ -66,7 +78,10 @@ export class AgentUnderTest {
     child.stdout!.resume();
   }
 
-  static async start(options: { preloadBusybox?: boolean } = {}): Promise<AgentUnderTest> {
+  /** `agentArgs`: more flags for the agent (say `--userns-remap 200000:65536`) */
+  static async start(
+    options: { preloadBusybox?: boolean; agentArgs?: string[] } = {},
+  ): Promise<AgentUnderTest> {
     // short: monitor sockets live under <data root>/tasks/<64 hex>/
     const dir = await mkdtemp('/tmp/berthtest-');
     const dataRoot = join(dir, 'root');
@@ -76,9 +91,10 @@ export class AgentUnderTest {
       await engine.images.load(Readable.from([busyboxArchive().archive]));
     }
     const socket = join(dir, 'docker.sock');
-    const child = AgentUnderTest.spawnAgent(dataRoot, socket, cgroupParent);
+    const agentArgs = options.agentArgs ?? [];
+    const child = AgentUnderTest.spawnAgent(dataRoot, socket, cgroupParent, agentArgs);
     await AgentUnderTest.ready(child);
-    return new AgentUnderTest(dir, socket, child, cgroupParent);
+    return new AgentUnderTest(dir, socket, child, cgroupParent, agentArgs);
   }
 
   env(): NodeJS.ProcessEnv {

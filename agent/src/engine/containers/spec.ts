@@ -100,7 +100,8 @@ export const ContainerSpec = z.object({
       ulimits: z.array(Ulimit).default([]),
       shmSizeBytes: z.number().int().positive().optional(),
       logConfig: LogConfig.default({ type: 'json-file', maxFiles: 1 }),
-      userns: z.boolean().default(false),
+      /** "host": keep the host's user namespace when the agent remaps (`--userns=host`) */
+      usernsMode: z.enum(['', 'host']).default(''),
       /** seconds added to CLOCK_MONOTONIC/CLOCK_BOOTTIME inside (a time namespace of its own) */
       timeOffsets: z.partialRecord(z.enum(TIME_NAMESPACE_CLOCKS), z.number().int()).optional(),
     })
@@ -118,7 +119,7 @@ export const ContainerSpec = z.object({
       seccomp: 'default',
       ulimits: [],
       logConfig: { type: 'json-file', maxFiles: 1 },
-      userns: false,
+      usernsMode: '',
     }),
 });
 export type ContainerSpecInput = z.input<typeof ContainerSpec>;

@@ -8,7 +8,7 @@ import { type Process, RuntimeSpec, type RuntimeSpecInput } from '../oci/spec.ts
 import { BerthRuntimeHelper } from './berth-runtime-helper.ts';
 import { hostCgroupMounts } from './host-cgroups.ts';
 import type { AttachSession, ExecChild, ExitStatus, NativeHelper } from './native-helper.ts';
-import { type CgroupMountSource, type PlanOp, processOps, specToPlan } from './plan.ts';
+import { type CgroupMountSource, type OverlayMount, type PlanOp, processOps, specToPlan } from './plan.ts';
 import { canKill, canStart, MonitorState, sameProcess, TaskRecord, type TaskState } from './task-state.ts';
 
 const TASK_ID = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
@@ -24,7 +24,7 @@ export interface RuntimeOptions {
 export interface CreateTaskOptions {
   spec: RuntimeSpecInput;
   /** the container's overlay (snapshotter MountSpec), mounted by the helper at its target = spec.root.path */
-  overlay?: { target: string; options: string[]; cwd?: string };
+  overlay?: OverlayMount;
   /** Cgroup.procsFiles() of the container's cgroup; none: the init stays in the agent's cgroup */
   cgroupProcs?: string[];
   /** json-file log; absent: output is dropped unless attached */
