@@ -44,6 +44,7 @@ enum op_code {
   OP_TARGET_PID,
   OP_TIME_OFFSET,
   OP_OVERLAY_IDMAP,
+  OP_EXEC_STATE,
   OP_COUNT
 };
 

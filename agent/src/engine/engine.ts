@@ -79,6 +79,12 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     if (e.type === 'container' && e.action === 'destroy') execs.dropContainer(e.id);
   });
   await containers.restore();
+  await execs.restore(
+    containers
+      .list()
+      .filter((c) => isActive(c.state.status))
+      .map((c) => c.id),
+  );
   return {
     layout,
     events,
