@@ -158,6 +158,17 @@ describe('docker CLI: --userns-remap', () => {
     assert.deepEqual(readdirSync(secret), ['key']);
   });
 
+  test('docker info and inspect show it', async () => {
+    const info = await docker('info', '-f', '{{json .SecurityOptions}}');
+    assert.ok(JSON.parse(info.stdout).includes('name=userns'), info.stdout);
+    await docker('create', '--name', 'berthtest-uhost', '--userns=host', 'busybox', 'true');
+    assert.equal(
+      (await docker('inspect', '-f', '{{.HostConfig.UsernsMode}}', 'berthtest-uhost')).stdout,
+      'host\n',
+    );
+    await docker('rm', 'berthtest-uhost');
+  });
+
   test('--userns=host opts out; privileged needs it, as with dockerd', async () => {
     const host = await docker('run', '--rm', '--userns=host', 'busybox', 'cat', '/proc/self/uid_map');
     assert.equal(host.stdout.trim().split(/\s+/).join(' '), '0 0 4294967295');

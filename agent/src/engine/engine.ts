@@ -37,6 +37,8 @@ export interface Engine {
   runtime: Runtime;
   containers: ContainerService;
   execs: ExecService;
+  /** --userns-remap, when the agent remaps (docker info shows name=userns) */
+  usernsRemap?: UsernsRemap;
 }
 
 export async function openEngine(options: EngineOptions): Promise<Engine> {
@@ -95,5 +97,6 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     runtime,
     containers,
     execs,
+    usernsRemap: options.usernsRemap,
   };
 }
