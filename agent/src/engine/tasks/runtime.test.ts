@@ -211,6 +211,8 @@ describe('runtime (real containers)', () => {
     await rt.run(id, { ...o, spec, stdin: true });
     const session = await rt.attach(id, { stdin: true });
     await rt.resize(id, 33, 101);
+    // typed only once `tty` has answered: the terminal echoes input, which would come first
+    await waitFor(() => readLog(o.logPath).stdout.length > 0);
     session.write(Buffer.from('go\n'));
     let seen = '';
     for await (const chunk of session.output) seen += chunk.data.toString();
