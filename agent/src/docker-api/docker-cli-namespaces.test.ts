@@ -1,22 +1,15 @@
 import assert from 'node:assert/strict';
 import { chmodSync, chownSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { AgentUnderTest } from './testing/agent-under-test.ts';
+import { before, describe, test } from 'node:test';
+import { suiteAgent } from './testing/agent-under-test.ts';
 
 const hostUptime = () => Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
 const DAY = 86400;
 
 /** The docker CLI against a real agent: what a container holds of the host, and its own clocks. */
 describe('docker CLI: namespaces and descriptors', () => {
-  let agent: AgentUnderTest;
-  before(async () => {
-    agent = await AgentUnderTest.start();
-  });
-  after(async () => {
-    await agent?.stop();
-  });
-  const docker = (...args: string[]) => agent.docker(args);
+  const { docker } = suiteAgent();
 
   test('run, run -t, exec and exec -t processes hold only 0 1 2 (ls holds 3 itself)', async () => {
     const fds = (out: string) => out.split(/\s+/).filter((s) => s);
@@ -99,20 +92,15 @@ describe('docker CLI: namespaces and descriptors', () => {
 /** An agent started as `dockerd --userns-remap` would be: container root is host uid 200000. */
 describe('docker CLI: --userns-remap', () => {
   const HOST_ROOT = 200000;
-  let agent: AgentUnderTest;
-  before(async () => {
-    agent = await AgentUnderTest.start({ agentArgs: ['--userns-remap', `${HOST_ROOT}:65536`] });
+  const { agent, docker } = suiteAgent({ agentArgs: ['--userns-remap', `${HOST_ROOT}:65536`] });
+  before(() => {
     // the test's own directory above the data root: the mapped root must be able to walk through
     // it to the rootfs and to the bind-mount sources below it
-    chmodSync(agent.dir, 0o711);
+    chmodSync(agent().dir, 0o711);
   });
-  after(async () => {
-    await agent?.stop();
-  });
-  const docker = (...args: string[]) => agent.docker(args);
 
   test('root inside is a subordinate id outside; the image’s files are root’s inside', async () => {
-    const shared = join(agent.dir, 'shared');
+    const shared = join(agent().dir, 'shared');
     mkdirSync(shared);
     chownSync(shared, HOST_ROOT, HOST_ROOT);
     const r = await docker(
@@ -146,7 +134,7 @@ describe('docker CLI: --userns-remap', () => {
   });
 
   test('root inside cannot do what host root can', async () => {
-    const secret = join(agent.dir, 'secret');
+    const secret = join(agent().dir, 'secret');
     mkdirSync(secret, { mode: 0o755 });
     writeFileSync(join(secret, 'key'), 'host only\n', { mode: 0o600 });
     const r = await docker(

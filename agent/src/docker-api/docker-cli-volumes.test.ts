@@ -153,15 +153,8 @@ describe('docker CLI: volumes', () => {
       ],
     );
     const byName = await docker(
-      'events',
-      '--since',
-      since,
-      '--until',
-      until,
-      '--filter',
-      'volume=berthtest-ev',
-      '--format',
-      '{{.Action}}',
+      ...['events', '--since', since, '--until', until, '--filter', 'volume=berthtest-ev'],
+      ...['--format', '{{.Action}}'],
     );
     assert.deepEqual(byName.stdout.trim().split('\n'), ['create', 'create', 'mount', 'unmount', 'destroy']);
   });

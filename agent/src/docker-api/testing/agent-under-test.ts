@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
+import { after, before } from 'node:test';
 import { openEngine } from '../../engine/engine.ts';
 import { busyboxArchive } from '../../engine/images/testing/busybox-image.ts';
 
@@ -153,4 +154,26 @@ export class AgentUnderTest {
     await rm(dirname(engine.layout.tasks), { recursive: true, force: true });
     await rm(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A suite's agent, started before its tests and stopped after them (also when one fails);
+ * `docker` runs the CLI against it.
+ */
+export function suiteAgent(options: Parameters<typeof AgentUnderTest.start>[0] = {}): {
+  agent: () => AgentUnderTest;
+  docker: (...args: string[]) => Promise<DockerResult>;
+} {
+  let agent: AgentUnderTest | undefined;
+  before(async () => {
+    agent = await AgentUnderTest.start(options);
+  });
+  after(async () => {
+    await agent?.stop();
+  });
+  const current = () => {
+    if (!agent) throw new Error('the suite’s agent has not started');
+    return agent;
+  };
+  return { agent: current, docker: (...args) => current().docker(args) };
 }

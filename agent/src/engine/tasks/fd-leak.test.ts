@@ -6,7 +6,7 @@ import { nativeHelperPath } from '../../native/helper-path.ts';
 import { Process } from '../oci/spec.ts';
 import { BerthRuntimeHelper } from './berth-runtime-helper.ts';
 import { Runtime } from './runtime.ts';
-import { readLog, TestBed } from './testing.ts';
+import { readLog, removeTasks, TestBed } from './testing.ts';
 
 // An agent may inherit descriptors without close-on-exec from whatever started it (a shell, a
 // supervisor). The helper here is started holding two such descriptors, 7 and 8 (on this very
@@ -31,11 +31,7 @@ const fds = (text: string) => text.split(/\s+/).filter((s) => s);
 
 describe('no descriptor of the agent reaches a container', () => {
   after(async () => {
-    for (const t of await rt.list()) {
-      if (t.status !== 'stopped') await rt.kill(t.id, 'SIGKILL').catch(() => {});
-      await rt.wait(t.id).catch(() => {});
-      await rt.delete(t.id, { force: true }).catch(() => {});
-    }
+    await removeTasks(rt);
     const left = bed.leftoverMounts();
     bed.cleanup();
     assert.deepEqual(left, []);

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { Process } from '../oci/spec.ts';
 import { Runtime } from './runtime.ts';
 import { startFailureExitCode } from './start-failure.ts';
-import { readLog, TestBed } from './testing.ts';
+import { readLog, removeTasks, TestBed } from './testing.ts';
 
 // Real containers: root, namespaces, overlayfs and the built helper (make -C agent/native).
 const bed = new TestBed();
@@ -36,12 +36,7 @@ describe('runtime (real containers)', () => {
   });
 
   after(async () => {
-    // only the tasks this suite started, by their recorded pids
-    for (const t of await rt.list()) {
-      if (t.status !== 'stopped') await rt.kill(t.id, 'SIGKILL').catch(() => {});
-      await rt.wait(t.id).catch(() => {});
-      await rt.delete(t.id, { force: true }).catch(() => {});
-    }
+    await removeTasks(rt);
     const left = bed.leftoverMounts();
     bed.cleanup();
     assert.deepEqual(left, [], 'nothing may stay mounted');
