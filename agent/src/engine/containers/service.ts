@@ -314,8 +314,7 @@ export class ContainerService {
     if (!record) return;
     const cgroup = await this.deps.cgroups.open(id);
     const oomKilled = ((await cgroup?.oomKills().catch(() => 0)) ?? 0) > 0;
-    await cgroup?.destroy().catch(() => {});
-    await this.deps.tasks.cleanup(id).catch(() => {});
+    await Promise.all([cgroup?.destroy().catch(() => {}), this.deps.tasks.cleanup(id).catch(() => {})]);
     const ranForMs = Date.parse(exit.finishedAt) - Date.parse(record.state.startedAt);
     record.state = {
       ...record.state,
