@@ -8,7 +8,6 @@ import { takePidFile } from '@berth/process';
 import { ConfigError, HelpRequested, loadAgentConfig } from './config/agent-config.ts';
 import { listenUnix } from './docker-api/listen-unix.ts';
 import { createDockerApiServer } from './docker-api/server.ts';
-import { parseUsernsRemap } from './engine/containers/userns-remap.ts';
 import { openEngine } from './engine/engine.ts';
 import { dataLayout } from './engine/layout.ts';
 import { readHostInfo } from './link/host-info.ts';
@@ -56,7 +55,7 @@ async function main(): Promise<void> {
     engine = await openEngine({
       dataRoot: config.dataRoot,
       cgroupParent: config.cgroupParent,
-      usernsRemap: config.usernsRemap === undefined ? undefined : parseUsernsRemap(config.usernsRemap),
+      usernsRemap: config.usernsRemap,
     });
   } catch (err) {
     releaseLock();

@@ -23,3 +23,16 @@ test('a bad value names the flag and what it expects', () => {
 test('an unknown flag prints the usage', () => {
   assert.throws(() => loadAgentConfig(['--bogus'], {}), /usage: berth-agent/);
 });
+
+test('--userns-remap: a range, or a clear refusal naming the flag', () => {
+  assert.deepEqual(loadAgentConfig(['--userns-remap', '200000:65536'], {}).usernsRemap, {
+    uid: { hostID: 200000, size: 65536 },
+    gid: { hostID: 200000, size: 65536 },
+  });
+  assert.throws(
+    () => loadAgentConfig([], { BERTH_USERNS_REMAP: 'berthtest-nobody' }),
+    (err: Error) =>
+      err instanceof ConfigError &&
+      /--userns-remap \(BERTH_USERNS_REMAP\): no subordinate range for "berthtest-nobody"/.test(err.message),
+  );
+});

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { parseUsernsRemap } from '../engine/containers/userns-remap.ts';
 
 /**
  * The agent's configuration: command-line flags win over environment
@@ -17,8 +18,19 @@ const AgentConfig = z.object({
   cgroupParent: z
     .string()
     .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'must be a plain directory name ([a-zA-Z0-9_.-])'),
-  /** dockerd's --userns-remap value; read against /etc/subuid when the engine opens */
-  usernsRemap: z.string().min(1).optional(),
+  /** dockerd's --userns-remap, resolved against /etc/subuid and /etc/subgid */
+  usernsRemap: z
+    .string()
+    .min(1)
+    .transform((value, ctx) => {
+      try {
+        return parseUsernsRemap(value);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    })
+    .optional(),
 });
 export type AgentConfig = z.infer<typeof AgentConfig>;
 
