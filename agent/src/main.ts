@@ -60,6 +60,7 @@ async function main(): Promise<void> {
         mirrors: config.registryMirrors,
         certsDir: config.registryCertsDir,
       },
+      usernsRemap: config.usernsRemap,
     });
   } catch (err) {
     releaseLock();

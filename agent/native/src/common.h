@@ -49,5 +49,10 @@ size_t json_escape(char *out, const char *s, size_t n);
 void now_rfc3339(char *buf, size_t size);
 /* closes fd unless negative, keeping errno; sets it to -1 */
 void close_fd(int *fd);
+/* marks every descriptor >= first close-on-exec: what the agent's process leaked stays out of
+   the container (called just before execve, so the helper's own channels still work on failure) */
+void cloexec_from(int first);
+/* closes every descriptor >= first (a monitor or exec helper holds nothing of the agent's) */
+void close_from(int first);
 
 #endif

@@ -110,6 +110,7 @@ void container_init(const struct plan *p, const struct init_io *io) {
     if (sync_send(io->sync, 'C', NULL, 0, -1) < 0) _exit(EXIT_HELPER_FAILED);
     if (sync_recv(io->sync, buf, sizeof(buf), &fd) != 1 || buf[0] != 'S') _exit(EXIT_HELPER_FAILED);
   }
+  cloexec_from(3); /* before seccomp: a profile may not allow close_range */
   if (seccomp_pending && apply_seccomp(p) < 0) die(io, EXIT_HELPER_FAILED, NULL);
   reset_signals();
   execve(path, p->argv, p->envp);

@@ -7,6 +7,9 @@
  * Without a terminal the process gets our stdin/stdout/stderr as they are
  * (so stdout and stderr stay apart). With one, the pty comes from the
  * container's own devpts instance and this helper relays it to stdin/stdout.
+ * Like a container's monitor, the helper outlives the agent (live-restore):
+ * it runs in a session of its own, keeps draining the pty once nobody reads
+ * it, and records the exit in the exec-state file for the next agent.
  */
 #include <fcntl.h>
 #include <poll.h>
@@ -93,6 +96,7 @@ static void child(const struct plan *p, int fds[N_NS], int slave) {
     control("error %d %s\n", code, msg);
     _exit(code);
   }
+  cloexec_from(3); /* before seccomp: a profile may not allow close_range */
   if (seccomp_pending && apply_seccomp(p) < 0) _exit(EXIT_HELPER_FAILED);
   reset_signals();
   execve(path, p->argv, p->envp);
@@ -102,9 +106,27 @@ static void child(const struct plan *p, int fds[N_NS], int slave) {
   _exit(err == ENOENT ? 127 : 126);
 }
 
-static void resize_from(int master, char *buf, size_t *have) {
+/* {"status":…,"pid":…} in the exec-state file, if the plan names one (temp file + rename) */
+static void write_exec_state(const struct plan *p, pid_t pid, const char *status, int code, int sig) {
+  const struct op *o = plan_find(p, OP_EXEC_STATE);
+  char buf[512], at[40];
+  unsigned long long pid_start = 0, self_start = 0;
+  if (!o) return;
+  now_rfc3339(at, sizeof(at));
+  if (proc_start_time(pid, &pid_start) < 0) pid_start = 0; /* gone already: the exit follows */
+  if (proc_start_time(getpid(), &self_start) < 0) self_start = 0;
+  int n = snprintf(buf, sizeof(buf),
+                   "{\"status\":\"%s\",\"pid\":%d,\"pidStartTime\":%llu,\"helperPid\":%d,\"helperStartTime\":%llu,"
+                   "\"exitCode\":%d,\"signal\":%d,\"at\":\"%s\"}\n",
+                   status, (int)pid, pid_start, (int)getpid(), self_start, code, sig, at);
+  write_file_atomic(o->arg[0], buf, (size_t)n);
+}
+
+/* returns 0 once the agent's end of the control channel is gone */
+static int resize_from(int master, char *buf, size_t *have) {
   ssize_t n = read(CONTROL_FD, buf + *have, 127 - *have);
-  if (n <= 0) return;
+  if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) return 0;
+  if (n < 0) return 1;
   *have += (size_t)n;
   buf[*have] = 0;
   char *nl;
@@ -116,15 +138,18 @@ static void resize_from(int master, char *buf, size_t *have) {
     *have -= used;
   }
   if (*have >= 127) *have = 0;
+  return 1;
 }
 
-/* relays until the process has exited and its output is drained; returns its wait status */
+/* relays until the process has exited and its output is drained; returns its wait status.
+   Once the agent is gone (control channel closed, stdout broken) the pty is still drained, so the
+   process never blocks on a full terminal. */
 static int supervise(pid_t pid, int sigfd, int master) {
-  int status = 0, exited = 0, in_open = master >= 0;
+  int status = 0, exited = 0, in_open = master >= 0, ctl_open = 1, out_open = 1;
   char ctl[128], buf[8192];
   size_t ctl_have = 0;
   for (;;) {
-    struct pollfd fds[4] = {{sigfd, POLLIN, 0}, {CONTROL_FD, POLLIN, 0}, {master, POLLIN, 0}, {in_open ? 0 : -1, POLLIN, 0}};
+    struct pollfd fds[4] = {{sigfd, POLLIN, 0}, {ctl_open ? CONTROL_FD : -1, POLLIN, 0}, {master, POLLIN, 0}, {in_open ? 0 : -1, POLLIN, 0}};
     if ((exited && master < 0)) return status;
     if (poll(fds, 4, exited ? 200 : -1) == 0 && exited) return status; /* output drained or stuck */
     if (fds[0].revents) {
@@ -133,12 +158,11 @@ static int supervise(pid_t pid, int sigfd, int master) {
       }
       if (waitpid(pid, &status, WNOHANG) == pid) exited = 1;
     }
-    if (fds[1].revents & POLLIN) resize_from(master, ctl, &ctl_have);
-    if (fds[1].revents & (POLLHUP | POLLERR)) fds[1].fd = -1;
+    if (fds[1].revents && !resize_from(master, ctl, &ctl_have)) ctl_open = 0;
     if (master >= 0 && fds[2].revents) {
       ssize_t n = read(master, buf, sizeof(buf));
-      if (n <= 0 && errno != EINTR) master = -1; /* EIO: every slave closed */
-      else if (n > 0 && write_all(1, buf, (size_t)n) < 0) master = -1;
+      if (n <= 0 && errno != EINTR) close_fd(&master); /* EIO: every slave closed */
+      else if (n > 0 && out_open && write_all(1, buf, (size_t)n) < 0) out_open = 0;
     }
     if (in_open && fds[3].revents) {
       ssize_t n = read(0, buf, sizeof(buf));
@@ -153,6 +177,9 @@ int cmd_exec(int argc, char **argv) {
   struct plan p;
   int fds[N_NS], master = -1, slave = -1, sigfd = -1;
   if (plan_read(CONTROL_FD, &p) < 0) return -1;
+  close_from(CONTROL_FD + 1); /* whatever else the agent's process let through is not ours to hold */
+  /* a session of our own: signals to the agent's process group are not ours */
+  if (setsid() < 0) return fail("setsid");
   if (fcntl(CONTROL_FD, F_SETFD, FD_CLOEXEC) < 0) return fail("cloexec");
   const struct op *target = plan_find(&p, OP_TARGET_PID);
   if (!target) return failx("plan lacks target-pid");
@@ -187,6 +214,7 @@ int cmd_exec(int argc, char **argv) {
   if (child_pid == 0) child(&p, fds, slave);
   close_fd(&slave);
   for (size_t i = 0; i < N_NS; i++) close_fd(&fds[i]);
+  write_exec_state(&p, child_pid, "running", -1, 0);
   control("pid %d\n", (int)child_pid);
   if (master < 0) {
     /* the process holds the agent's pipes itself; ours would keep them open past its end */
@@ -198,6 +226,7 @@ int cmd_exec(int argc, char **argv) {
   }
   int status = supervise(child_pid, sigfd, master);
   int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  write_exec_state(&p, child_pid, "exited", code, WIFSIGNALED(status) ? WTERMSIG(status) : 0);
   control("exit %d %d\n", code, WIFSIGNALED(status) ? WTERMSIG(status) : 0);
   plan_free(&p);
   exit(code);

@@ -24,6 +24,7 @@ int cmd_init(int argc, char **argv) {
     if (sigprocmask(SIG_SETMASK, &old, NULL) < 0) _exit(EXIT_HELPER_FAILED);
     /* its own process group, so a terminal's ^C reaches it as it would without init */
     setpgid(0, 0);
+    cloexec_from(3);
     execvp(argv[0], argv);
     fprintf(stderr, "docker-init: exec %s: %s\n", argv[0], strerror(errno));
     _exit(errno == ENOENT ? 127 : 126);

@@ -13,6 +13,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 #include "common.h"
+#include "idmap.h"
 #include "mounts.h"
 
 #define PROPAGATION (MS_SHARED | MS_PRIVATE | MS_SLAVE | MS_UNBINDABLE)
@@ -23,11 +24,12 @@ int mount_overlay(const struct plan *p) {
   const char *cwd = o->arg[0], *data = o->arg[1], *target = o->arg[2];
   /* deep images: layer paths relative to cwd keep the option string within one page */
   if (*cwd && chdir(cwd) < 0) return fail("chdir %s", cwd);
-  int rc = mount("overlay", target, "overlay", 0, data);
+  int rc = plan_has(p, OP_OVERLAY_IDMAP) ? mount_overlay_idmapped(p, data, target)
+                                        : mount("overlay", target, "overlay", 0, data);
   int saved = errno;
   if (*cwd && chdir("/") < 0) return fail("chdir /");
   errno = saved;
-  if (rc < 0) return fail("mount overlay on %s", target);
+  if (rc < 0) return plan_has(p, OP_OVERLAY_IDMAP) ? -1 : fail("mount overlay on %s", target);
   return 0;
 }
 

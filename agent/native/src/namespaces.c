@@ -46,11 +46,27 @@ static int setns_path(const char *path, int flag) {
   return rc < 0 ? fail("setns %s", path) : 0;
 }
 
+/* the new time namespace's clock offsets: settable only until its first process enters it */
+static int write_time_offsets(const struct plan *p) {
+  char data[256];
+  size_t n = 0;
+  for (size_t i = 0; i < p->n_ops; i++) {
+    const struct op *o = &p->ops[i];
+    if (o->code != OP_TIME_OFFSET) continue;
+    n += (size_t)snprintf(data + n, sizeof(data) - n, "%s %s %s\n", o->arg[0], o->arg[1], o->arg[2]);
+    if (n >= sizeof(data)) return failx("time offsets too long");
+  }
+  return n ? write_file("/proc/self/timens_offsets", data) : 0;
+}
+
 int prepare_monitor_namespaces(const struct plan *p) {
   for (size_t i = 0; i < p->n_ops; i++) {
     const struct op *o = &p->ops[i];
     if (o->code != OP_NAMESPACE) continue;
-    if (strcmp(o->arg[0], "time") == 0 && !*o->arg[1] && unshare(CLONE_NEWTIME) < 0) return fail("unshare time");
+    if (strcmp(o->arg[0], "time") == 0 && !*o->arg[1]) {
+      if (unshare(CLONE_NEWTIME) < 0) return fail("unshare time");
+      if (write_time_offsets(p) < 0) return -1;
+    }
     /* joining a pid namespace only moves the children: the monitor does it for the init */
     if (strcmp(o->arg[0], "pid") == 0 && *o->arg[1] && setns_path(o->arg[1], CLONE_NEWPID) < 0) return -1;
   }

@@ -24,7 +24,8 @@ static const struct {
     [OP_ENV] = {"env", 1},             [OP_ARG] = {"arg", 1},
     [OP_TERMINAL] = {"terminal", 0},   [OP_WINSIZE] = {"winsize", 2},
     [OP_STDIN] = {"stdin", 0},         [OP_START_NOW] = {"start-now", 0},
-    [OP_TARGET_PID] = {"target-pid", 1},
+    [OP_TARGET_PID] = {"target-pid", 1}, [OP_TIME_OFFSET] = {"time-offset", 3},
+    [OP_OVERLAY_IDMAP] = {"overlay-idmap", 0}, [OP_EXEC_STATE] = {"exec-state", 1},
 };
 
 #define PLAN_MAX (16 * 1024 * 1024)

@@ -42,6 +42,9 @@ enum op_code {
   OP_STDIN,
   OP_START_NOW,
   OP_TARGET_PID,
+  OP_TIME_OFFSET,
+  OP_OVERLAY_IDMAP,
+  OP_EXEC_STATE,
   OP_COUNT
 };
 

@@ -29,5 +29,7 @@ int cmd_run(int argc, char **argv) {
   }
   /* a session of its own: the agent's process group and terminal are not the monitor's */
   if (setsid() < 0) _exit(fail("setsid") ? EXIT_HELPER_FAILED : 0);
+  /* the monitor outlives the agent: it must not keep open whatever the agent's process let through */
+  close_from(3);
   _exit(monitor_main(&p));
 }

@@ -1,6 +1,7 @@
 /* Small I/O helpers shared by the subcommands. */
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 #include "common.h"
@@ -154,3 +155,24 @@ void close_fd(int *fd) {
   }
   *fd = -1;
 }
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+/* close_range(2) arrived in Linux 5.9 and CLOSE_RANGE_CLOEXEC in 5.11; older kernels take the loop */
+static void fds_from(int first, unsigned flags) {
+  int saved = errno;
+  if (syscall(SYS_close_range, (unsigned)first, ~0U, flags) < 0) {
+    long max = sysconf(_SC_OPEN_MAX);
+    for (long fd = first; fd < (max > 0 ? max : 65536); fd++) {
+      if (flags) fcntl((int)fd, F_SETFD, FD_CLOEXEC);
+      else close((int)fd);
+    }
+  }
+  errno = saved;
+}
+
+void cloexec_from(int first) { fds_from(first, CLOSE_RANGE_CLOEXEC); }
+
+void close_from(int first) { fds_from(first, 0); }

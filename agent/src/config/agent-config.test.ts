@@ -58,3 +58,16 @@ test('registry flags repeat, the environment takes comma-separated lists, certs.
     (err: Error) => err instanceof ConfigError && /--registry-mirror.*http/.test(err.message),
   );
 });
+
+test('--userns-remap: a range, or a clear refusal naming the flag', () => {
+  assert.deepEqual(loadAgentConfig(['--userns-remap', '200000:65536'], {}).usernsRemap, {
+    uid: { hostID: 200000, size: 65536 },
+    gid: { hostID: 200000, size: 65536 },
+  });
+  assert.throws(
+    () => loadAgentConfig([], { BERTH_USERNS_REMAP: 'berthtest-nobody' }),
+    (err: Error) =>
+      err instanceof ConfigError &&
+      /--userns-remap \(BERTH_USERNS_REMAP\): no subordinate range for "berthtest-nobody"/.test(err.message),
+  );
+});

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { parseUsernsRemap } from '../engine/containers/userns-remap.ts';
 import { RegistryConfig } from '../engine/registry/index.ts';
 
 /**
@@ -21,6 +22,19 @@ const AgentConfig = z.object({
   insecureRegistries: RegistryConfig.shape.insecureRegistries,
   registryMirrors: RegistryConfig.shape.mirrors,
   registryCertsDir: z.string().startsWith('/', 'must be an absolute path'),
+  /** dockerd's --userns-remap, resolved against /etc/subuid and /etc/subgid */
+  usernsRemap: z
+    .string()
+    .min(1)
+    .transform((value, ctx) => {
+      try {
+        return parseUsernsRemap(value);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    })
+    .optional(),
 });
 export type AgentConfig = z.infer<typeof AgentConfig>;
 
@@ -34,6 +48,7 @@ const flagOf: Record<keyof AgentConfig, string> = {
   insecureRegistries: '--insecure-registry (BERTH_INSECURE_REGISTRIES)',
   registryMirrors: '--registry-mirror (BERTH_REGISTRY_MIRRORS)',
   registryCertsDir: '--registry-certs-dir (BERTH_REGISTRY_CERTS_DIR)',
+  usernsRemap: '--userns-remap (BERTH_USERNS_REMAP)',
 };
 
 export const AGENT_USAGE = `usage: berth-agent [options]
@@ -48,7 +63,9 @@ export const AGENT_USAGE = `usage: berth-agent [options]
                          (env: comma-separated; loopback registries always are)
   --registry-mirror URL  pull-through mirror tried before Docker Hub for docker.io images; repeatable
   --registry-certs-dir DIR
-                         extra CAs per registry, DIR/<host[:port]>/*.crt (default DATA_ROOT/certs.d)`;
+                         extra CAs per registry, DIR/<host[:port]>/*.crt (default DATA_ROOT/certs.d)
+  --userns-remap VALUE   every container's root is a subordinate id, as dockerd's: default
+                         (dockremap in /etc/subuid, /etc/subgid), USER[:GROUP], or HOSTID:SIZE`;
 
 export class ConfigError extends Error {}
 
@@ -70,6 +87,7 @@ export function loadAgentConfig(argv: string[], env: NodeJS.ProcessEnv): AgentCo
         'insecure-registry': { type: 'string', multiple: true },
         'registry-mirror': { type: 'string', multiple: true },
         'registry-certs-dir': { type: 'string' },
+        'userns-remap': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -99,6 +117,7 @@ export function loadAgentConfig(argv: string[], env: NodeJS.ProcessEnv): AgentCo
     registryMirrors: list(values['registry-mirror'], env.BERTH_REGISTRY_MIRRORS),
     registryCertsDir:
       str(values['registry-certs-dir']) ?? str(env.BERTH_REGISTRY_CERTS_DIR) ?? `${dataRoot}/certs.d`,
+    usernsRemap: str(values['userns-remap']) ?? str(env.BERTH_USERNS_REMAP),
   });
   if (!result.success) {
     const issue = result.error.issues[0]!;

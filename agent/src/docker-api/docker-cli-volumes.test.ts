@@ -113,4 +113,49 @@ describe('docker CLI: volumes', () => {
     assert.equal((await docker('volume', 'prune', '-a', '-f', '--filter', 'label=keep=1')).code, 0);
     assert.equal((await docker('volume', 'ls', '-q')).stdout, '');
   });
+
+  test('events: create, mount, unmount, destroy and prune, as Docker reports them', async () => {
+    const since = (Date.now() / 1000).toFixed(3);
+    await docker('volume', 'create', 'berthtest-ev');
+    const run = await docker(
+      'run',
+      '--name',
+      'berthtest-ev-user',
+      '-v',
+      'berthtest-ev:/data:ro',
+      'busybox',
+      'true',
+    );
+    assert.equal(run.code, 0, run.stderr);
+    const id = (await docker('inspect', '-f', '{{.Id}}', 'berthtest-ev-user')).stdout.trim();
+    await docker('rm', 'berthtest-ev-user');
+    await docker('volume', 'rm', 'berthtest-ev');
+    await docker('volume', 'prune', '-f');
+    const until = ((Date.now() + 200) / 1000).toFixed(3);
+    const r = await docker(
+      'events',
+      ...['--since', since, '--until', until, '--filter', 'type=volume', '--format'],
+      '{{.Action}} {{.Actor.ID}} {{index .Actor.Attributes "container"}} {{index .Actor.Attributes "destination"}} {{index .Actor.Attributes "read/write"}}',
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.replace(/<no value>/g, '-').trim()),
+      [
+        'create berthtest-ev', // docker volume create
+        'create berthtest-ev', // docker run -v names it again, as Docker does
+        `mount berthtest-ev ${id} /data false`,
+        `unmount berthtest-ev ${id}`,
+        'destroy berthtest-ev',
+        'prune',
+      ],
+    );
+    const byName = await docker(
+      ...['events', '--since', since, '--until', until, '--filter', 'volume=berthtest-ev'],
+      ...['--format', '{{.Action}}'],
+    );
+    assert.deepEqual(byName.stdout.trim().split('\n'), ['create', 'create', 'mount', 'unmount', 'destroy']);
+  });
 });

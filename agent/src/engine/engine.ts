@@ -5,6 +5,7 @@ import { ExecService } from './containers/exec-service.ts';
 import { runtimeTaskPort } from './containers/runtime-task-port.ts';
 import { ContainerService } from './containers/service.ts';
 import { isActive } from './containers/state.ts';
+import type { UsernsRemap } from './containers/userns-remap.ts';
 import { EventBus } from './events/event-bus.ts';
 import { createImageStack } from './images/create-image-stack.ts';
 import type { ImageStore } from './images/image-store.ts';
@@ -20,6 +21,8 @@ export interface EngineOptions {
   cgroupParent?: string;
   /** insecure registries, docker.io mirrors, CA dirs (the agent's flags) */
   registry?: RegistryConfigInput;
+  /** dockerd's --userns-remap, parsed (containers/userns-remap.ts) */
+  usernsRemap?: UsernsRemap;
 }
 
 /**
@@ -39,6 +42,8 @@ export interface Engine {
   runtime: Runtime;
   containers: ContainerService;
   execs: ExecService;
+  /** --userns-remap, when the agent remaps (docker info shows name=userns) */
+  usernsRemap?: UsernsRemap;
 }
 
 export async function openEngine(options: EngineOptions): Promise<Engine> {
@@ -65,8 +70,10 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     agentDir: layout.agent,
     ...(options.registry ? { config: options.registry } : {}),
   });
-  const volumes = await VolumeStore.open(layout.volumes, (name) =>
-    store.all().some((c) => c.volumes.some((v) => v.name === name)),
+  const volumes = await VolumeStore.open(
+    layout.volumes,
+    (name) => store.all().some((c) => c.volumes.some((v) => v.name === name)),
+    (action, name, attributes) => events.publish('volume', action, name, attributes),
   );
   const cgroups = await createCgroupManager({ parent: options.cgroupParent ?? 'berth' });
   await mkdir(layout.tasks, { recursive: true, mode: 0o700 });
@@ -79,12 +86,19 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     cgroups,
     tasks: runtimeTaskPort(runtime),
     events,
+    usernsRemap: options.usernsRemap,
   });
   const execs = new ExecService(runtime, (record, exec) => containers.execProcess(record, exec));
   events.subscribe((e) => {
     if (e.type === 'container' && e.action === 'destroy') execs.dropContainer(e.id);
   });
   await containers.restore();
+  await execs.restore(
+    containers
+      .list()
+      .filter((c) => isActive(c.state.status))
+      .map((c) => c.id),
+  );
   return {
     layout,
     events,
@@ -96,5 +110,6 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     runtime,
     containers,
     execs,
+    usernsRemap: options.usernsRemap,
   };
 }

@@ -43,7 +43,6 @@ export function execRoutes(router: Router, engine: Engine): void {
     }
     const out = openOutput(ctx, config.tty);
     // a client that goes away ends the process, never leaks it
-    // a client gone ends the process, never leaks it
     void out.closed.then(() => {
       if (session.running) execs.kill(session.id);
     });

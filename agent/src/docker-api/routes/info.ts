@@ -96,7 +96,11 @@ export function infoRoutes(router: Router, engine: Engine): void {
       ContainerdCommit: { ID: 'N/A' },
       RuncCommit: { ID: runtime },
       InitCommit: { ID: runtime },
-      SecurityOptions: ['name=seccomp,profile=builtin', ...(mode === 'v2' ? ['name=cgroupns'] : [])],
+      SecurityOptions: [
+        'name=seccomp,profile=builtin',
+        ...(engine.usernsRemap ? ['name=userns'] : []),
+        ...(mode === 'v2' ? ['name=cgroupns'] : []),
+      ],
       CDISpecDirs: [],
       Warnings: [],
     });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ContainerSpecInput, Mount } from '../../engine/containers/spec.ts';
 import { EngineError } from '../../engine/errors.ts';
 import { parseByteSize } from './byte-size.ts';
+import { timeOffsetsFromAnnotations } from './time-annotations.ts';
 
 /**
  * The body of POST /containers/create as the docker CLI, dockerode and compose
@@ -59,6 +60,7 @@ const HostConfig = z.looseObject({
     .looseObject({ Type: z.string().nullish(), Config: z.record(z.string(), z.string()).nullish() })
     .nullish(),
   UsernsMode: z.string().nullish(),
+  Annotations: z.record(z.string(), z.string()).nullish(),
 });
 
 export const ContainerCreateBody = z.looseObject({
@@ -126,6 +128,13 @@ function restartPolicyName(name: string): 'no' | 'on-failure' | 'always' | 'unle
 }
 
 /** Translates Docker's create body into the engine's spec; the engine's schema validates the rest. */
+/** Docker accepts "" and "host" (and "private", the default spelled out) */
+function usernsMode(mode: string | null | undefined): '' | 'host' {
+  if (!mode || mode === 'private') return '';
+  if (mode === 'host') return 'host';
+  throw new EngineError('invalid', `invalid USER mode: ${mode}`);
+}
+
 export function toContainerSpec(body: ContainerCreateBody, name: string | undefined): ContainerSpecInput {
   const hc = body.HostConfig ?? HostConfig.parse({});
   let cpuPeriodUs = hc.CpuPeriod;
@@ -221,7 +230,8 @@ export function toContainerSpec(body: ContainerCreateBody, name: string | undefi
         maxSizeBytes: logConfig['max-size'] ? parseByteSize(logConfig['max-size']) : undefined,
         maxFiles: logConfig['max-file'] ? Number.parseInt(logConfig['max-file'], 10) : 1,
       },
-      userns: hc.UsernsMode === 'private' || hc.UsernsMode === 'auto',
+      usernsMode: usernsMode(hc.UsernsMode),
+      timeOffsets: timeOffsetsFromAnnotations(hc.Annotations),
     },
   };
 }

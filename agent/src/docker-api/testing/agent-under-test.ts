@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
+import { after, before } from 'node:test';
 import { openEngine } from '../../engine/engine.ts';
 import { busyboxArchive } from '../../engine/images/testing/busybox-image.ts';
 
@@ -26,6 +27,7 @@ export class AgentUnderTest {
     readonly socket: string,
     private readonly child: ChildProcess,
     readonly cgroupParent: string,
+    private readonly agentArgs: string[],
   ) {}
 
   /** SIGKILL, as a crash or an OOM kill of the agent would. */
@@ -39,12 +41,22 @@ export class AgentUnderTest {
       this.child.kill('SIGTERM');
       await once(this.child, 'exit');
     }
-    const child = AgentUnderTest.spawnAgent(join(this.dir, 'root'), this.socket, this.cgroupParent);
+    const child = AgentUnderTest.spawnAgent(
+      join(this.dir, 'root'),
+      this.socket,
+      this.cgroupParent,
+      this.agentArgs,
+    );
     await AgentUnderTest.ready(child);
-    return new AgentUnderTest(this.dir, this.socket, child, this.cgroupParent);
+    return new AgentUnderTest(this.dir, this.socket, child, this.cgroupParent, this.agentArgs);
   }
 
-  private static spawnAgent(dataRoot: string, socket: string, cgroupParent: string): ChildProcess {
+  private static spawnAgent(
+    dataRoot: string,
+    socket: string,
+    cgroupParent: string,
+    agentArgs: string[],
+  ): ChildProcess {
     return spawn(
       process.execPath,
       [
@@ -55,6 +67,7 @@ export class AgentUnderTest {
         dataRoot,
         '--docker-socket',
         socket,
+        ...agentArgs,
       ],
       { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, BERTH_CGROUP_PARENT: cgroupParent } },
     );
@@ -66,7 +79,10 @@ export class AgentUnderTest {
     child.stdout!.resume();
   }
 
-  static async start(options: { preloadBusybox?: boolean } = {}): Promise<AgentUnderTest> {
+  /** `agentArgs`: more flags for the agent (say `--userns-remap 200000:65536`) */
+  static async start(
+    options: { preloadBusybox?: boolean; agentArgs?: string[] } = {},
+  ): Promise<AgentUnderTest> {
     // short: monitor sockets live under <data root>/tasks/<64 hex>/
     const dir = await mkdtemp('/tmp/berthtest-');
     const dataRoot = join(dir, 'root');
@@ -76,9 +92,10 @@ export class AgentUnderTest {
       await engine.images.load(Readable.from([busyboxArchive().archive]));
     }
     const socket = join(dir, 'docker.sock');
-    const child = AgentUnderTest.spawnAgent(dataRoot, socket, cgroupParent);
+    const agentArgs = options.agentArgs ?? [];
+    const child = AgentUnderTest.spawnAgent(dataRoot, socket, cgroupParent, agentArgs);
     await AgentUnderTest.ready(child);
-    return new AgentUnderTest(dir, socket, child, cgroupParent);
+    return new AgentUnderTest(dir, socket, child, cgroupParent, agentArgs);
   }
 
   env(): NodeJS.ProcessEnv {
@@ -142,4 +159,26 @@ export class AgentUnderTest {
     await rm(dirname(engine.layout.tasks), { recursive: true, force: true });
     await rm(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A suite's agent, started before its tests and stopped after them (also when one fails);
+ * `docker` runs the CLI against it.
+ */
+export function suiteAgent(options: Parameters<typeof AgentUnderTest.start>[0] = {}): {
+  agent: () => AgentUnderTest;
+  docker: (...args: string[]) => Promise<DockerResult>;
+} {
+  let agent: AgentUnderTest | undefined;
+  before(async () => {
+    agent = await AgentUnderTest.start(options);
+  });
+  after(async () => {
+    await agent?.stop();
+  });
+  const current = () => {
+    if (!agent) throw new Error('the suite’s agent has not started');
+    return agent;
+  };
+  return { agent: current, docker: (...args) => current().docker(args) };
 }

@@ -158,6 +158,7 @@ export function containerInspect(
       ),
       ShmSize: spec.host.shmSizeBytes ?? 64 * 1024 * 1024,
       Init: spec.host.init,
+      UsernsMode: spec.host.usernsMode,
       Memory: r.memoryBytes ?? 0,
       MemorySwap: r.memorySwapBytes ?? 0,
       MemoryReservation: r.memoryReservationBytes ?? 0,

@@ -57,9 +57,8 @@ export class HostCgroup implements Cgroup {
   }
 
   async pids(): Promise<number[]> {
-    const all = new Set<number>();
-    for (const f of this.procsFiles()) for (const pid of await readPids(f)) all.add(pid);
-    return [...all].sort((a, b) => a - b);
+    const lists = await Promise.all(this.procsFiles().map((f) => readPids(f)));
+    return [...new Set(lists.flat())].sort((a, b) => a - b);
   }
 
   oomKills(): Promise<number> {

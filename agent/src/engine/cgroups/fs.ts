@@ -157,8 +157,9 @@ async function subdirs(dir: string): Promise<string[]> {
  * for a while before giving up.
  */
 export async function removeTree(dir: string, timeoutMs = 5000): Promise<void> {
-  for (const child of await subdirs(dir)) await removeTree(child, timeoutMs);
   const deadline = Date.now() + timeoutMs;
+  // most cgroups have no children: look for them only when the kernel says there are some
+  let childrenGone = false;
   for (;;) {
     try {
       await rmdir(dir);
@@ -166,6 +167,11 @@ export async function removeTree(dir: string, timeoutMs = 5000): Promise<void> {
     } catch (err) {
       const code = errno(err);
       if (code === 'ENOENT') return;
+      if (!childrenGone && (code === 'EBUSY' || code === 'ENOTEMPTY')) {
+        for (const child of await subdirs(dir)) await removeTree(child, timeoutMs);
+        childrenGone = true;
+        continue;
+      }
       if (code !== 'EBUSY' || Date.now() > deadline) {
         throw new EngineError('internal', `removing cgroup ${dir}: ${(err as Error).message}`, {
           cause: err,

@@ -11,6 +11,7 @@ import type { Mount as OciMount, RuntimeSpecInput } from '../oci/spec.ts';
 import { hostBoundingCapabilities } from './host-capabilities.ts';
 import type { ContainerRecord } from './record.ts';
 import type { ResolvedUser } from './resolve-user.ts';
+import { timeNamespace } from './time-namespace.ts';
 
 const DOCKER_INIT = '/sbin/docker-init';
 
@@ -151,6 +152,7 @@ export function buildRuntimeSpec({
       );
     return { type: resource, soft: clamp(u.soft), hard: clamp(u.hard) };
   });
+  const timens = timeNamespace(host.timeOffsets);
   return {
     ...spec,
     process: {
@@ -168,6 +170,10 @@ export function buildRuntimeSpec({
       seccomp: host.privileged || host.seccomp === 'unconfined' ? undefined : defaultSeccompProfile(caps),
       maskedPaths: host.privileged ? [] : linux.maskedPaths,
       readonlyPaths: host.privileged ? [] : linux.readonlyPaths,
+      ...(timens && {
+        namespaces: [...(linux.namespaces ?? []), ...timens.namespaces],
+        timeOffsets: timens.timeOffsets,
+      }),
     },
   };
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
 import { EngineError } from '../errors.ts';
 import type { Process } from '../oci/spec.ts';
 import type { ExecChild, Runtime } from '../tasks/index.ts';
@@ -6,17 +7,21 @@ import type { ContainerRecord } from './record.ts';
 import { mergeEnv } from './resolve-command.ts';
 import { isActive } from './state.ts';
 
-export interface ExecConfig {
-  cmd: string[];
-  env: string[];
-  user?: string;
-  workingDir?: string;
-  tty: boolean;
-  attachStdin: boolean;
-  attachStdout: boolean;
-  attachStderr: boolean;
-  privileged: boolean;
-}
+export const ExecConfig = z.object({
+  cmd: z.array(z.string()),
+  env: z.array(z.string()),
+  user: z.string().optional(),
+  workingDir: z.string().optional(),
+  tty: z.boolean(),
+  attachStdin: z.boolean(),
+  attachStdout: z.boolean(),
+  attachStderr: z.boolean(),
+  privileged: z.boolean(),
+});
+export type ExecConfig = z.infer<typeof ExecConfig>;
+
+/** how often a new agent looks whether an exec it adopted has ended (its helper records the end) */
+const ADOPTED_POLL_MS = 250;
 
 export interface ExecSession {
   id: string;
@@ -82,7 +87,11 @@ export class ExecService {
     if (!isActive(record.state.status))
       throw new EngineError('conflict', `container ${record.id} is not running`);
     const process = await this.processFor(record, session.config);
-    const child = await this.runtime.exec(record.id, { process });
+    // recorded in the task dir: a restarted agent finds the exec again (restore)
+    const child = await this.runtime.exec(record.id, {
+      process,
+      record: { execId: session.id, meta: session.config },
+    });
     session.child = child;
     session.running = true;
     child.exited.then(
@@ -104,6 +113,40 @@ export class ExecService {
       throw err;
     }
     return child;
+  }
+
+  /**
+   * After an agent restart: the execs of the running containers as their helpers left them; one
+   * still running is watched until its helper records the end.
+   */
+  async restore(containerIds: string[]): Promise<void> {
+    for (const containerId of containerIds) {
+      for (const rec of await this.runtime.execs(containerId).catch(() => [])) {
+        const config = ExecConfig.safeParse(rec.meta);
+        if (!config.success || this.sessions.has(rec.execId)) continue;
+        const session: ExecSession = {
+          id: rec.execId,
+          containerId,
+          config: config.data,
+          running: rec.status === 'running',
+          exitCode: rec.exitCode ?? null,
+          pid: rec.pid,
+        };
+        this.sessions.set(session.id, session);
+        if (session.running) this.watchAdopted(session);
+      }
+    }
+  }
+
+  private watchAdopted(session: ExecSession): void {
+    const timer = setInterval(async () => {
+      const rec = await this.runtime.execRecord(session.containerId, session.id).catch(() => undefined);
+      if (rec?.status === 'running' && this.sessions.has(session.id)) return;
+      clearInterval(timer);
+      session.running = false;
+      session.exitCode = rec?.exitCode ?? 255;
+    }, ADOPTED_POLL_MS);
+    timer.unref();
   }
 
   /** Ends a running exec (its client went away): never leave a process nobody can see or stop. */

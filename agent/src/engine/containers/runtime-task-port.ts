@@ -18,7 +18,7 @@ export function runtimeTaskPort(runtime: Runtime): TaskPort {
     async start(launch, beforeExec) {
       const options = {
         spec: launch.spec,
-        overlay: launch.rootfs,
+        overlay: { ...launch.rootfs, idmapped: launch.idmapLayers },
         cgroupProcs: launch.cgroupProcs,
         log: {
           path: join(launch.logDir, `${launch.id}-json.log`),

@@ -1,5 +1,5 @@
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { HostCgroupManager } from '../cgroups/index.ts';
 import type { CgroupResources } from '../cgroups/types.ts';
 import { EngineError } from '../errors.ts';
@@ -33,6 +33,14 @@ import {
   isActive,
 } from './state.ts';
 import type { TaskExit, TaskPort } from './task-port.ts';
+import {
+  checkUsernsMode,
+  giveToMappedRoot,
+  remapFor,
+  type UsernsRemap,
+  withUserNamespace,
+} from './userns-remap.ts';
+import { publishVolumeMounts } from './volume-events.ts';
 
 export interface ContainerServiceDeps {
   store: ContainerStore;
@@ -43,6 +51,8 @@ export interface ContainerServiceDeps {
   tasks: TaskPort;
   events: EventBus;
   hostResolvConf?: () => Promise<string>;
+  /** dockerd's --userns-remap: every container's root is a subordinate host id */
+  usernsRemap?: UsernsRemap;
 }
 
 const DEFAULT_STOP_TIMEOUT_S = 10;
@@ -114,6 +124,7 @@ export class ContainerService {
 
   async create(input: ContainerSpecInput): Promise<ContainerRecord> {
     const spec = ContainerSpec.parse(input);
+    checkUsernsMode(this.deps.usernsRemap, spec);
     const { store, images, snapshotter } = this.deps;
     const image = await images.resolve(spec.image);
     const id = newContainerId();
@@ -191,7 +202,22 @@ export class ContainerService {
       await readContainerFile(layers, 'etc/group'),
     );
     const volumePaths = new Map(record.volumes.map((v) => [v.target, this.deps.volumes.mountpoint(v.name)]));
-    return buildRuntimeSpec({ record, rootPath, user, volumePaths, hostHardLimit: (r) => hostHardLimit(r) });
+    const spec = buildRuntimeSpec({
+      record,
+      rootPath,
+      user,
+      volumePaths,
+      hostHardLimit: (r) => hostHardLimit(r),
+    });
+    const remap = remapFor(this.deps.usernsRemap, record.spec);
+    if (!remap) return spec;
+    const snapshots = this.deps.snapshotter.root;
+    await giveToMappedRoot(
+      remap,
+      [record.graphDriver.upperDir, ...volumePaths.values()],
+      [dirname(snapshots), snapshots, join(snapshots, 'containers'), dirname(rootPath)],
+    );
+    return withUserNamespace(spec, remap);
   }
 
   async start(ref: string): Promise<void> {
@@ -225,6 +251,7 @@ export class ContainerService {
             id: record.id,
             spec,
             rootfs: snapshot.mount,
+            idmapLayers: remapFor(this.deps.usernsRemap, record.spec) !== undefined,
             cgroupProcs: cgroup.procsFiles(),
             logDir: store.dir(record.id),
             logMaxSizeBytes: record.spec.host.logConfig.maxSizeBytes,
@@ -267,6 +294,7 @@ export class ContainerService {
         await this.remove(record.id, { force: true, volumes: true }).catch(() => {});
       throw err;
     }
+    publishVolumeMounts(this.deps.events, record, 'mount');
     this.deps.events.publish('container', 'start', record.id, { name: record.name, image: record.imageRef });
     this.watchExit(record);
   }
@@ -286,8 +314,7 @@ export class ContainerService {
     if (!record) return;
     const cgroup = await this.deps.cgroups.open(id);
     const oomKilled = ((await cgroup?.oomKills().catch(() => 0)) ?? 0) > 0;
-    await cgroup?.destroy().catch(() => {});
-    await this.deps.tasks.cleanup(id).catch(() => {});
+    await Promise.all([cgroup?.destroy().catch(() => {}), this.deps.tasks.cleanup(id).catch(() => {})]);
     const ranForMs = Date.parse(exit.finishedAt) - Date.parse(record.state.startedAt);
     record.state = {
       ...record.state,
@@ -302,6 +329,7 @@ export class ContainerService {
     if (oomKilled)
       this.deps.events.publish('container', 'oom', id, { name: record.name, image: record.imageRef });
     this.deps.events.publish('container', 'die', id, attributes);
+    publishVolumeMounts(this.deps.events, record, 'unmount');
     this.notifyExit(id, exit.exitCode);
 
     if (record.spec.host.autoRemove) {

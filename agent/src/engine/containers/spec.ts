@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CgroupResources } from '../cgroups/types.ts';
+import { TIME_NAMESPACE_CLOCKS } from '../oci/spec.ts';
 
 /**
  * What a caller asks for when creating a container: the engine's one schema,
@@ -99,7 +100,10 @@ export const ContainerSpec = z.object({
       ulimits: z.array(Ulimit).default([]),
       shmSizeBytes: z.number().int().positive().optional(),
       logConfig: LogConfig.default({ type: 'json-file', maxFiles: 1 }),
-      userns: z.boolean().default(false),
+      /** "host": keep the host's user namespace when the agent remaps (`--userns=host`) */
+      usernsMode: z.enum(['', 'host']).default(''),
+      /** seconds added to CLOCK_MONOTONIC/CLOCK_BOOTTIME inside (a time namespace of its own) */
+      timeOffsets: z.partialRecord(z.enum(TIME_NAMESPACE_CLOCKS), z.number().int()).optional(),
     })
     .default({
       resources: {},
@@ -115,7 +119,7 @@ export const ContainerSpec = z.object({
       seccomp: 'default',
       ulimits: [],
       logConfig: { type: 'json-file', maxFiles: 1 },
-      userns: false,
+      usernsMode: '',
     }),
 });
 export type ContainerSpecInput = z.input<typeof ContainerSpec>;

@@ -11,6 +11,8 @@ export interface TaskLaunch {
   /** the OCI runtime spec (config.json content) the containers layer resolved */
   spec: RuntimeSpecInput;
   rootfs: MountSpec;
+  /** the rootfs layers idmapped through the spec's user namespace maps */
+  idmapLayers?: boolean;
   cgroupProcs: string[];
   logDir: string;
   logMaxSizeBytes?: number;

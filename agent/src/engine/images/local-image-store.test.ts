@@ -79,9 +79,13 @@ describe('image store', () => {
       `load busybox (3 layers, ${(archive.length / 1e6).toFixed(1)} MB): ${(performance.now() - t0).toFixed(1)} ms`,
     );
     assert.deepEqual(result.images, [{ id: image.id, tags: ['busybox:latest'] }]);
+    // as Docker's: a tag event per tag (named by it), then load (named by the image id)
     assert.deepEqual(
-      events.map((e) => e.action),
-      ['tag', 'load'],
+      events.map((e) => [e.action, e.ref]),
+      [
+        ['tag', 'busybox:latest'],
+        ['load', image.id],
+      ],
     );
     const [summary] = await s.images.list();
     assert.equal(summary?.Id, image.id);

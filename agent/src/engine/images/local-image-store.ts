@@ -145,7 +145,7 @@ export class LocalImageStore implements ImageStore {
         for (const u of untagged) this.emit('untag', u.id, u.tag);
         for (const { record, tags } of loaded) {
           for (const t of tags) this.emit('tag', record.id, t);
-          this.emit('load', record.id, tags[0]);
+          this.emit('load', record.id);
         }
         return {
           images: loaded.map((l) => ({
@@ -514,6 +514,8 @@ export class LocalImageStore implements ImageStore {
   private emit(action: ImageAction, id: Digest, tag?: string): void {
     const event: ImageEvent = { type: 'image', action, id, time: Date.now() };
     if (tag !== undefined) event.ref = familiarReference(parseReference(tag));
+    // Docker names a loaded image by its id, having named it by each tag in the tag events before
+    else if (action === 'load') event.ref = id;
     this.events.emit(event);
   }
 }

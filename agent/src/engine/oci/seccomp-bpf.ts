@@ -1,10 +1,11 @@
 import { EngineError } from '../errors.ts';
 import type { SeccompAction, SeccompArg, SeccompProfile } from './seccomp-profile.ts';
+import { SYSCALLS_AARCH64 } from './syscalls-aarch64.ts';
 import { SYSCALLS_X86_64 } from './syscalls-x86-64.ts';
 
 /**
  * Compiles a seccomp profile to the classic-BPF program the helper installs
- * (struct sock_filter[], little-endian) for x86_64. A straight list: each
+ * (struct sock_filter[], little-endian) for x86_64 or aarch64. A straight list: each
  * rule is one block that falls through to the next when it does not match,
  * so every jump is short; names this architecture lacks are skipped, as
  * libseccomp does.
@@ -17,8 +18,13 @@ const JGE_K = 0x35;
 const JGT_K = 0x25;
 const AND_K = 0x54;
 const RET_K = 0x06;
-const AUDIT_ARCH_X86_64 = 0xc000003e;
 const X32_SYSCALL_BIT = 0x40000000;
+
+/** per Node's process.arch: the audit arch the kernel reports and the system call table */
+const ARCHES: Record<string, { audit: number; syscalls: Readonly<Record<string, number>> }> = {
+  x64: { audit: 0xc000003e, syscalls: SYSCALLS_X86_64 },
+  arm64: { audit: 0xc00000b7, syscalls: SYSCALLS_AARCH64 },
+};
 const OFF_NR = 0;
 const OFF_ARCH = 4;
 const argLo = (i: number) => 16 + 8 * i;
@@ -111,22 +117,27 @@ function argTest(a: SeccompArg): Insn[] {
 }
 
 export function compileSeccomp(profile: SeccompProfile, arch: string = process.arch): Uint8Array {
-  if (arch !== 'x64')
-    throw new EngineError('unavailable', `seccomp profiles are compiled for x86_64 only, not ${arch}`);
+  const target = ARCHES[arch];
+  if (!target)
+    throw new EngineError(
+      'unavailable',
+      `seccomp profiles are compiled for x86_64 and aarch64 only, not ${arch}`,
+    );
   const defaultErrno = profile.defaultErrnoRet ?? 1;
   const deny = actionValue(profile.defaultAction, defaultErrno);
   const prog: Insn[] = [
     stmt(LD_W_ABS, OFF_ARCH),
-    jump(JEQ_K, AUDIT_ARCH_X86_64, 1, 0),
-    stmt(RET_K, deny), // another ABI (i386 via int 0x80): Docker's profile allows it; Berth denies it
-    stmt(LD_W_ABS, OFF_NR),
-    jump(JGE_K, X32_SYSCALL_BIT, 0, 1),
+    jump(JEQ_K, target.audit, 1, 0),
+    // another ABI (i386 via int 0x80, arm32 compat): Docker's profile allows it; Berth denies it
     stmt(RET_K, deny),
+    stmt(LD_W_ABS, OFF_NR),
   ];
+  // x32 shares x86_64's audit arch, told apart by a bit in the number
+  if (arch === 'x64') prog.push(jump(JGE_K, X32_SYSCALL_BIT, 0, 1), stmt(RET_K, deny));
   for (const rule of profile.syscalls) {
     const ret = stmt(RET_K, actionValue(rule.action, rule.errnoRet ?? defaultErrno));
     for (const name of rule.names) {
-      const nr = SYSCALLS_X86_64[name];
+      const nr = target.syscalls[name];
       if (nr === undefined) continue;
       if (rule.args.length === 0) {
         prog.push(jump(JEQ_K, nr, 0, 1), ret);

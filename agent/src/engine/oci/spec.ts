@@ -68,10 +68,22 @@ const IdMapping = z.object({
   size: z.number().int().min(1),
 });
 
+/** OCI linux.timeOffsets: how far a new time namespace's clock is from the host's */
+const TimeOffset = z.object({
+  secs: z
+    .number()
+    .int()
+    .min(-(2 ** 40))
+    .max(2 ** 40),
+  nanosecs: z.number().int().min(0).max(999_999_999).default(0),
+});
+export const TIME_NAMESPACE_CLOCKS = ['monotonic', 'boottime'] as const;
+
 export const Linux = z.object({
   namespaces: z.array(Namespace).default([]),
   uidMappings: z.array(IdMapping).default([]),
   gidMappings: z.array(IdMapping).default([]),
+  timeOffsets: z.partialRecord(z.enum(TIME_NAMESPACE_CLOCKS), TimeOffset).optional(),
   maskedPaths: z.array(AbsolutePath).default([]),
   readonlyPaths: z.array(AbsolutePath).default([]),
   sysctl: z.record(z.string().regex(/^[a-z0-9_.-]+$/), NoNul).default({}),

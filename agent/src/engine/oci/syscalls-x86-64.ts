@@ -1,8 +1,11 @@
+import { SYSCALLS_UNIFIED } from './syscalls-common.ts';
+
 /**
  * x86_64 system call numbers, generated from Linux's asm/unistd_64.h
  * (Debian 12 linux-libc-dev). The seccomp compiler turns profile names into these.
  */
 export const SYSCALLS_X86_64: Readonly<Record<string, number>> = {
+  ...SYSCALLS_UNIFIED,
   read: 0,
   write: 1,
   open: 2,
@@ -338,41 +341,6 @@ export const SYSCALLS_X86_64: Readonly<Record<string, number>> = {
   statx: 332,
   io_pgetevents: 333,
   rseq: 334,
-  pidfd_send_signal: 424,
-  io_uring_setup: 425,
-  io_uring_enter: 426,
-  io_uring_register: 427,
-  open_tree: 428,
-  move_mount: 429,
-  fsopen: 430,
-  fsconfig: 431,
-  fsmount: 432,
-  fspick: 433,
-  pidfd_open: 434,
-  clone3: 435,
-  close_range: 436,
-  openat2: 437,
-  pidfd_getfd: 438,
-  faccessat2: 439,
-  process_madvise: 440,
-  epoll_pwait2: 441,
-  mount_setattr: 442,
-  quotactl_fd: 443,
-  landlock_create_ruleset: 444,
-  landlock_add_rule: 445,
-  landlock_restrict_self: 446,
-  memfd_secret: 447,
-  process_mrelease: 448,
-  futex_waitv: 449,
-  set_mempolicy_home_node: 450,
   // newer than Debian 12's headers (arch/x86/entry/syscalls/syscall_64.tbl)
-  cachestat: 451,
-  fchmodat2: 452,
   map_shadow_stack: 453,
-  futex_wake: 454,
-  futex_wait: 455,
-  futex_requeue: 456,
-  statmount: 457,
-  listmount: 458,
-  mseal: 462,
 };

@@ -1,4 +1,5 @@
 export { BerthRuntimeHelper } from './berth-runtime-helper.ts';
+export type { ExecRecord } from './exec-records.ts';
 export { hostCgroupMounts, parseCgroupMounts } from './host-cgroups.ts';
 export type {
   AttachChunk,

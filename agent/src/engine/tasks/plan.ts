@@ -19,6 +19,14 @@ export interface CgroupMountSource {
   data: string;
 }
 
+export interface OverlayMount {
+  target: string;
+  options: string[];
+  cwd?: string;
+  /** lower layers as idmapped mounts through the spec's uid/gid maps (a user namespace's rootfs) */
+  idmapped?: boolean;
+}
+
 export interface PlanExtras {
   id: string;
   /** the task's directory: state.json lands here */
@@ -27,7 +35,7 @@ export interface PlanExtras {
   socketPath: string;
   log?: { path: string; maxSizeBytes?: number; maxFiles?: number };
   /** the overlay rootfs to mount first, in the host mount namespace (the snapshotter's MountSpec) */
-  overlay?: { target: string; options: string[]; cwd?: string };
+  overlay?: OverlayMount;
   /** cgroup.procs files the init joins before running anything */
   cgroupProcs?: string[];
   /** the host's hierarchies; absent: a cgroup2-only host */
@@ -262,12 +270,21 @@ export function specToPlan(spec: RuntimeSpec, x: PlanExtras): PlanOp[] {
   ];
   if (x.log) ops.push(['log', x.log.path, String(x.log.maxSizeBytes ?? 0), String(x.log.maxFiles ?? 1)]);
   if (x.overlay) ops.push(['overlay', x.overlay.cwd ?? '', x.overlay.options.join(','), x.overlay.target]);
+  if (x.overlay?.idmapped) {
+    if (linux.uidMappings.length === 0 || linux.gidMappings.length === 0)
+      throw new EngineError('invalid', 'idmapped layers need uidMappings and gidMappings');
+    ops.push(['overlay-idmap']);
+  }
   for (const file of x.cgroupProcs ?? []) ops.push(['cgroup-procs', file]);
   for (const ns of linux.namespaces) ops.push(['namespace', ns.type, ns.path ?? '']);
   for (const m of linux.uidMappings)
     ops.push(['uid-map', String(m.containerID), String(m.hostID), String(m.size)]);
   for (const m of linux.gidMappings)
     ops.push(['gid-map', String(m.containerID), String(m.hostID), String(m.size)]);
+  if (linux.timeOffsets && !linux.namespaces.some((n) => n.type === 'time' && !n.path))
+    throw new EngineError('invalid', 'timeOffsets need a new time namespace');
+  for (const [clock, o] of Object.entries(linux.timeOffsets ?? {}))
+    ops.push(['time-offset', clock, String(o.secs), String(o.nanosecs)]);
   ops.push(['rootfs', spec.root.path, spec.root.readonly ? '1' : '0']);
   let devTmpfs = false;
   for (const m of spec.mounts) {

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { Process } from '../oci/spec.ts';
 import { Runtime } from './runtime.ts';
 import { startFailureExitCode } from './start-failure.ts';
-import { readLog, TestBed } from './testing.ts';
+import { readLog, removeTasks, TestBed } from './testing.ts';
 
 // Real containers: root, namespaces, overlayfs and the built helper (make -C agent/native).
 const bed = new TestBed();
@@ -36,12 +36,7 @@ describe('runtime (real containers)', () => {
   });
 
   after(async () => {
-    // only the tasks this suite started, by their recorded pids
-    for (const t of await rt.list()) {
-      if (t.status !== 'stopped') await rt.kill(t.id, 'SIGKILL').catch(() => {});
-      await rt.wait(t.id).catch(() => {});
-      await rt.delete(t.id, { force: true }).catch(() => {});
-    }
+    await removeTasks(rt);
     const left = bed.leftoverMounts();
     bed.cleanup();
     assert.deepEqual(left, [], 'nothing may stay mounted');
@@ -211,6 +206,8 @@ describe('runtime (real containers)', () => {
     await rt.run(id, { ...o, spec, stdin: true });
     const session = await rt.attach(id, { stdin: true });
     await rt.resize(id, 33, 101);
+    // typed only once `tty` has answered: the terminal echoes input, which would come first
+    await waitFor(() => readLog(o.logPath).stdout.length > 0);
     session.write(Buffer.from('go\n'));
     let seen = '';
     for await (const chunk of session.output) seen += chunk.data.toString();

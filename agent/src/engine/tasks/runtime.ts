@@ -6,9 +6,10 @@ import { compileSeccomp } from '../oci/seccomp-bpf.ts';
 import { SeccompProfile } from '../oci/seccomp-profile.ts';
 import { type Process, RuntimeSpec, type RuntimeSpecInput } from '../oci/spec.ts';
 import { BerthRuntimeHelper } from './berth-runtime-helper.ts';
+import { type ExecRecord, prepareExecRecord, readExecRecord, readExecRecords } from './exec-records.ts';
 import { hostCgroupMounts } from './host-cgroups.ts';
 import type { AttachSession, ExecChild, ExitStatus, NativeHelper } from './native-helper.ts';
-import { type CgroupMountSource, type PlanOp, processOps, specToPlan } from './plan.ts';
+import { type CgroupMountSource, type OverlayMount, type PlanOp, processOps, specToPlan } from './plan.ts';
 import { canKill, canStart, MonitorState, sameProcess, TaskRecord, type TaskState } from './task-state.ts';
 
 const TASK_ID = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
@@ -24,7 +25,7 @@ export interface RuntimeOptions {
 export interface CreateTaskOptions {
   spec: RuntimeSpecInput;
   /** the container's overlay (snapshotter MountSpec), mounted by the helper at its target = spec.root.path */
-  overlay?: { target: string; options: string[]; cwd?: string };
+  overlay?: OverlayMount;
   /** Cgroup.procsFiles() of the container's cgroup; none: the init stays in the agent's cgroup */
   cgroupProcs?: string[];
   /** json-file log; absent: output is dropped unless attached */
@@ -40,6 +41,8 @@ export interface ExecOptions {
   process: Process;
   /** absent: the container's own filter (kept in the task dir), as Docker does */
   seccompBpf?: Uint8Array;
+  /** with it, the exec is recorded in the task dir and outlives the agent (execs(), execRecord()) */
+  record?: { execId: string; meta: unknown };
 }
 
 async function isMountPoint(path: string): Promise<boolean> {
@@ -275,8 +278,19 @@ export class Runtime {
     const seccompBpf =
       o.seccompBpf ?? (await readFile(join(this.taskDir(id), 'seccomp.bpf')).catch(() => undefined));
     plan.push(...processOps(o.process, seccompBpf));
+    if (o.record)
+      plan.push(['exec-state', await prepareExecRecord(this.taskDir(id), o.record.execId, o.record.meta)]);
     const child = this.helper.exec(plan);
     return child;
+  }
+
+  /** the recorded execs of a task, running or ended, as the helpers left them */
+  execs(id: string): Promise<ExecRecord[]> {
+    return readExecRecords(this.taskDir(id));
+  }
+
+  execRecord(id: string, execId: string): Promise<ExecRecord | undefined> {
+    return readExecRecord(this.taskDir(id), execId);
   }
 
   async attach(id: string, opts: { stdin?: boolean } = {}): Promise<AttachSession> {

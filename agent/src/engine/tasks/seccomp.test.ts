@@ -107,8 +107,23 @@ describe('seccomp compiler', () => {
     );
   });
 
+  test('aarch64: its own audit arch and numbers (the generic table); no x32 check', () => {
+    const AUDIT_ARCH_AARCH64 = 0xc00000b7;
+    const prog = compileSeccomp(defaultSeccompProfile(DOCKER_DEFAULT_CAPABILITIES), 'arm64');
+    const on = (nr: number, args: number[] = []) => evaluate(prog, nr, args, AUDIT_ARCH_AARCH64);
+    assert.equal(on(63), ALLOW); // read
+    assert.equal(on(56), ALLOW); // openat (56 is clone on x86_64)
+    assert.equal(on(40), EPERM); // mount
+    assert.equal(on(220, [17]), ALLOW); // clone(SIGCHLD)
+    assert.equal(on(220, [0x10000000 | 17]), EPERM); // clone(CLONE_NEWUSER)
+    assert.equal(on(435), 0x00050000 | 38); // clone3 → ENOSYS
+    assert.equal(on(198, [40]), EPERM); // socket(AF_VSOCK)
+    assert.equal(evaluate(prog, 63, [], 0xc000003e), EPERM, 'an x86_64 program on an aarch64 filter');
+    assert.equal(evaluate(prog, 63, [], 0x40000028), EPERM, 'arm32 compat ABI');
+  });
+
   test('refuses other architectures', () => {
-    assert.throws(() => compileSeccomp(defaultSeccompProfile([]), 'arm64'), { code: 'unavailable' });
+    assert.throws(() => compileSeccomp(defaultSeccompProfile([]), 'riscv64'), { code: 'unavailable' });
   });
 });
 

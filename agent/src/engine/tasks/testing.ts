@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultSpec } from '../oci/defaults.ts';
 import type { RuntimeSpecInput } from '../oci/spec.ts';
-import type { CreateTaskOptions } from './runtime.ts';
+import type { CreateTaskOptions, Runtime } from './runtime.ts';
 
 const BUSYBOX = '/bin/busybox';
 
@@ -100,4 +100,13 @@ export function readLog(path: string): { stdout: string[]; stderr: string[] } {
     out[rec.stream].push(rec.log);
   }
   return out;
+}
+
+/** A suite's end: every task of its own Runtime killed, waited for and deleted, by recorded pids. */
+export async function removeTasks(rt: Runtime): Promise<void> {
+  for (const t of await rt.list()) {
+    if (t.status !== 'stopped') await rt.kill(t.id, 'SIGKILL').catch(() => {});
+    await rt.wait(t.id).catch(() => {});
+    await rt.delete(t.id, { force: true }).catch(() => {});
+  }
 }

@@ -16,6 +16,12 @@ import {
 
 /** Whether a container (running or not) refers to the volume; the container store answers. */
 export type IsInUse = (name: string) => boolean | Promise<boolean>;
+/** Docker's volume events the store itself makes: create, destroy, prune */
+export type PublishVolumeEvent = (
+  action: 'create' | 'destroy' | 'prune',
+  name: string,
+  attributes: Record<string, string>,
+) => void;
 
 const LOCAL_OPTION_KEYS = new Set(['type', 'device', 'o']);
 const TMP_PREFIX = '.tmp-';
@@ -42,17 +48,22 @@ export class VolumeStore {
   private constructor(
     readonly root: string,
     private readonly isInUse: IsInUse,
+    private readonly publish: PublishVolumeEvent,
   ) {}
 
   /** Opens the store, clearing what an interrupted create or remove left behind. */
-  static async open(root: string, isInUse: IsInUse): Promise<VolumeStore> {
+  static async open(
+    root: string,
+    isInUse: IsInUse,
+    publish: PublishVolumeEvent = () => {},
+  ): Promise<VolumeStore> {
     await mkdir(root, { recursive: true });
     for (const name of await readdir(root)) {
       if (name.startsWith(TMP_PREFIX) || name.startsWith(TRASH_PREFIX)) {
         await rm(join(root, name), { recursive: true, force: true });
       }
     }
-    return new VolumeStore(root, isInUse);
+    return new VolumeStore(root, isInUse, publish);
   }
 
   dir(name: string): string {
@@ -89,7 +100,8 @@ export class VolumeStore {
       );
     }
     const existing = await this.readMeta(name);
-    if (existing) return this.toInspect(existing);
+    // Docker announces a create also when the volume was there already (docker run -v name:/x does)
+    if (existing) return this.created(this.toInspect(existing));
 
     const meta: VolumeMeta = {
       name,
@@ -106,10 +118,16 @@ export class VolumeStore {
     } catch (err) {
       await rm(tmp, { recursive: true, force: true });
       // someone created it between our look and our rename: theirs stands
-      if (errno(err) === 'ENOTEMPTY' || errno(err) === 'EEXIST') return this.inspect(name);
+      if (errno(err) === 'ENOTEMPTY' || errno(err) === 'EEXIST')
+        return this.created(await this.inspect(name));
       throw new EngineError('internal', `creating volume ${name}: ${(err as Error).message}`, { cause: err });
     }
-    return this.toInspect(meta);
+    return this.created(this.toInspect(meta));
+  }
+
+  private created(volume: VolumeInspect): VolumeInspect {
+    this.publish('create', volume.Name, { driver: volume.Driver });
+    return volume;
   }
 
   private async readMeta(name: string): Promise<VolumeMeta | undefined> {
@@ -194,6 +212,7 @@ export class VolumeStore {
       if (errno(err) === 'ENOENT') return;
       throw new EngineError('internal', `removing volume ${name}: ${(err as Error).message}`, { cause: err });
     }
+    this.publish('destroy', name, { driver: 'local' });
     await rm(trash, { recursive: true, force: true });
   }
 
@@ -213,6 +232,7 @@ export class VolumeStore {
       result.VolumesDeleted.push(v.Name);
       result.SpaceReclaimed += size;
     }
+    this.publish('prune', '', { reclaimed: String(result.SpaceReclaimed) });
     return result;
   }
 
