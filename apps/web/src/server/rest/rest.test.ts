@@ -35,7 +35,7 @@ describe('REST /api/v1 and its OpenAPI document (real HTTP, real PostgreSQL)', (
     };
     assert.equal(doc.openapi, '3.1.0');
     const procedures = Object.entries(
-      appRouter._def.procedures as Record<string, { _def: { meta?: ProcedureMeta } }>,
+      appRouter._def.procedures as unknown as Record<string, { _def: { meta?: ProcedureMeta } }>,
     ).filter(([, p]) => p._def.meta?.openapi);
     assert.ok(procedures.length >= 25);
     for (const [name, procedure] of procedures) {
