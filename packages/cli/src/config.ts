@@ -11,7 +11,7 @@ import { CliError } from './cli-error.ts';
 const SavedConfig = z.object({ url: z.url(), token: z.string().startsWith('berth_') });
 export type CliConfig = z.infer<typeof SavedConfig>;
 
-export function configPath(env: NodeJS.ProcessEnv = process.env): string {
+function configPath(env: NodeJS.ProcessEnv = process.env): string {
   const base = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config');
   return join(base, 'berth', 'config.json');
 }

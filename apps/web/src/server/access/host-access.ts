@@ -22,7 +22,7 @@ export const ROLE_CAPABILITIES: Record<Role, readonly HostCapability[]> = {
 };
 
 /** The most an API token of each scope may do on a host. */
-export const SCOPE_CAPABILITIES: Record<ApiTokenScope, readonly HostCapability[]> = {
+const SCOPE_CAPABILITIES: Record<ApiTokenScope, readonly HostCapability[]> = {
   read: ROLE_CAPABILITIES.viewer,
   write: ROLE_CAPABILITIES.operator,
   admin: HOST_CAPABILITIES,
@@ -55,7 +55,7 @@ function capped(caller: AccessCaller, granted: ReadonlySet<HostCapability>): Set
   return new Set(cap.filter((c) => granted.has(c)));
 }
 
-export async function hostCapabilitiesOf(caller: AccessCaller, hostId: string): Promise<Set<HostCapability>> {
+async function hostCapabilitiesOf(caller: AccessCaller, hostId: string): Promise<Set<HostCapability>> {
   if (caller.role === 'admin') return capped(caller, new Set(HOST_CAPABILITIES));
   return capped(caller, (await caller.access?.grantedOn(hostId)) ?? new Set());
 }

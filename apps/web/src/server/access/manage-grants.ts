@@ -14,7 +14,7 @@ const GRANT_FIELDS = {
   remove: true,
 } as const;
 
-export interface GrantInput {
+interface GrantInput {
   hostGroupId: string;
   /** exactly one of userId and teamId */
   userId?: string | undefined;

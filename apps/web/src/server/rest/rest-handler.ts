@@ -18,7 +18,7 @@ const MAX_BODY_BYTES = 1024 * 1024;
 
 class BadRequest extends Error {}
 
-export interface RestIssue {
+interface RestIssue {
   path: string;
   message: string;
 }

@@ -23,7 +23,7 @@ const TOKEN_FIELDS = {
   userId: true,
 } as const;
 
-export interface ApiTokenSummary {
+interface ApiTokenSummary {
   id: string;
   name: string;
   scope: ApiTokenScope;

@@ -71,7 +71,7 @@ export interface ProcedureMeta {
 
 const t = initTRPC.context<Context>().meta<ProcedureMeta>().create();
 
-export const TRPC_CODE: Record<ServiceErrorCode, TRPCError['code']> = {
+const TRPC_CODE: Record<ServiceErrorCode, TRPCError['code']> = {
   unauthorized: 'UNAUTHORIZED',
   forbidden: 'FORBIDDEN',
   'not-found': 'NOT_FOUND',
@@ -113,7 +113,6 @@ const auditFailures = t.middleware(async ({ type, ctx, path, next, getRawInput }
 });
 
 export const router = t.router;
-export const createCallerFactory = t.createCallerFactory;
 export const publicProcedure = t.procedure.use(csrf).use(mapServiceErrors);
 export const authedProcedure = publicProcedure.use(auditFailures).use(({ ctx, type, next }) => {
   if (!ctx.user) {

@@ -7,7 +7,7 @@ import { ServiceError } from '../errors.ts';
 
 const USER_FIELDS = { id: true, username: true, role: true, createdAt: true, disabledAt: true } as const;
 
-export interface UserSummary {
+interface UserSummary {
   id: string;
   username: string;
   role: Role;
