@@ -29,7 +29,14 @@ describe('REST /api/v1 and its OpenAPI document (real HTTP, real PostgreSQL)', (
       openapi: string;
       paths: Record<
         string,
-        Record<string, { operationId: string; parameters?: { name: string; in: string }[] }>
+        Record<
+          string,
+          {
+            operationId: string;
+            parameters?: { name: string; in: string }[];
+            responses: Record<string, { content: Record<string, { schema?: object }> } | undefined>;
+          }
+        >
       >;
       components: Record<string, Record<string, unknown>>;
     };
@@ -48,6 +55,8 @@ describe('REST /api/v1 and its OpenAPI document (real HTTP, real PostgreSQL)', (
         .map((p) => p.name)
         .sort();
       assert.deepEqual(declared, templated, `${name} declares its path parameters`);
+      const answer = operation.responses['200']?.content['application/json']?.schema ?? {};
+      assert.ok(Object.keys(answer).length > 0, `${name} describes its answer (.output())`);
     }
     const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]!);
     assert.ok(refs.length > 0);
