@@ -44,17 +44,20 @@ export interface AccessCaller {
   role: Role;
   /** Set when the call came with an API token. */
   tokenScope?: ApiTokenScope | undefined;
-  /** Absent (e.g. a caller built by hand): only global admins pass, nothing is looked up. */
+  /**
+   * Absent (e.g. a caller built by hand): only global admins pass `requireHostAccess`, and
+   * `listVisibleHostIds` has nothing to list from.
+   */
   access?: HostAccessSource | undefined;
 }
 
-/** What the caller may do on this host, after role, grants and token scope. */
 /** Grants capped by the token scope, if the call came with a token. */
 function capped(caller: AccessCaller, granted: ReadonlySet<HostCapability>): Set<HostCapability> {
   const cap = caller.tokenScope ? SCOPE_CAPABILITIES[caller.tokenScope] : HOST_CAPABILITIES;
   return new Set(cap.filter((c) => granted.has(c)));
 }
 
+/** What the caller may do on this host, after role, grants and token scope. */
 async function hostCapabilitiesOf(caller: AccessCaller, hostId: string): Promise<Set<HostCapability>> {
   if (caller.role === 'admin') return capped(caller, new Set(HOST_CAPABILITIES));
   return capped(caller, (await caller.access?.grantedOn(hostId)) ?? new Set());
