@@ -1,6 +1,6 @@
 /**
  * The control plane process: one HTTP server on one port hosting Next.js (pages), tRPC
- * (/api/trpc) and the agent link (websocket at LINK_PATH).
+ * (/api/trpc), REST + OpenAPI (/api/v1) and the agent link (websocket at LINK_PATH).
  *
  * Next is given a private EventEmitter as its `httpServer`: on its first request it attaches an
  * upgrade listener to whatever server it was given and ends websocket upgrades that match an app
@@ -19,6 +19,7 @@ import type { Deps, Log } from './deps.ts';
 import { gatePage } from './http/page-gate.ts';
 import { markAllHostsOffline } from './link/host-presence.ts';
 import { createLinkServer, type LinkServer, type LinkServerOptions } from './link/link-server.ts';
+import { createRestHandler, REST_PREFIX } from './rest/rest-handler.ts';
 import { appRouter } from './trpc/app-router.ts';
 import { createContext } from './trpc/init.ts';
 
@@ -121,11 +122,13 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       if (error.code === 'INTERNAL_SERVER_ERROR') log(`trpc ${path}: ${error.cause?.stack ?? error.message}`);
     },
   });
+  const rest = createRestHandler(deps);
   const pages = options.pages === false ? undefined : await loadPages(config);
 
   const server = createServer(async (req, res) => {
     try {
       if (req.url?.startsWith('/api/trpc/')) return trpc(req, res);
+      if (req.url?.startsWith(`${REST_PREFIX}/`)) return await rest(req, res);
       if (!pages) {
         res.writeHead(404).end();
         return;
