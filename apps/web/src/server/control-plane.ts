@@ -16,6 +16,7 @@ import { FailureRateLimiter } from './auth/rate-limit.ts';
 import { purgeExpiredSessions } from './auth/sessions.ts';
 import type { Config } from './config.ts';
 import type { Deps, Log } from './deps.ts';
+import { SshAddJobs } from './hosts/ssh/ssh-add-jobs.ts';
 import { gatePage } from './http/page-gate.ts';
 import { markAllHostsOffline } from './link/host-presence.ts';
 import { createLinkServer, type LinkServer, type LinkServerOptions } from './link/link-server.ts';
@@ -104,6 +105,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     config,
     log,
     loginLimiter: new FailureRateLimiter({ maxFailures: 10, windowMs: 15 * 60_000 }),
+    sshAddJobs: new SshAddJobs(),
   };
   try {
     await markAllHostsOffline(db);

@@ -2,6 +2,7 @@
 import type { Db } from '@berth/db';
 import type { FailureRateLimiter } from './auth/rate-limit.ts';
 import type { Config } from './config.ts';
+import type { SshAddJobs } from './hosts/ssh/ssh-add-jobs.ts';
 
 export type Log = (message: string) => void;
 
@@ -10,4 +11,6 @@ export interface Deps {
   config: Config;
   log: Log;
   loginLimiter: FailureRateLimiter;
+  /** Attempts to add a host over SSH, polled by the add-host page. */
+  sshAddJobs: SshAddJobs;
 }

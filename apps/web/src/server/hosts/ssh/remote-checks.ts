@@ -1,0 +1,69 @@
+/**
+ * What a host needs before the agent can be installed on it, asked in one shell round trip:
+ * Linux, root (directly or by passwordless sudo), Node 20+, tar, and the kernel features the
+ * engine uses (overlayfs, cgroup v2, nftables).
+ */
+import { SshAddError } from './ssh-add-error.ts';
+import type { SshConnection } from './ssh-connection.ts';
+
+export interface RemoteFacts {
+  kernel: string;
+  arch: string;
+  /** '' when logged in as root, otherwise the prefix that makes a command run as root. */
+  sudo: string;
+  node: string;
+}
+
+// `key=value` lines; each probe prints nothing rather than failing so one answer covers them all.
+const PROBE = [
+  'echo "os=$(uname -s)"',
+  'echo "kernel=$(uname -r)"',
+  'echo "arch=$(uname -m)"',
+  'echo "uid=$(id -u)"',
+  'echo "sudo=$(sudo -n true 2>/dev/null && echo yes)"',
+  'echo "node=$(node -v 2>/dev/null)"',
+  'echo "tar=$(command -v tar)"',
+  'echo "overlay=$(grep -qw overlay /proc/filesystems && echo yes; [ -d /sys/module/overlay ] && echo yes)"',
+  'echo "cgroup2=$([ -f /sys/fs/cgroup/cgroup.controllers ] && echo yes)"',
+  // the nft command (ensure-installed.sh would install it) needs nf_tables in the kernel; either
+  // a loaded module or a working nft (built-in, as in some VM kernels) shows it is there.
+  'echo "nft=$([ -d /sys/module/nf_tables ] && echo yes; PATH=$PATH:/usr/sbin:/sbin command -v nft)"',
+].join('; ');
+
+export async function checkRemote(ssh: SshConnection): Promise<RemoteFacts> {
+  const result = await ssh.exec(PROBE);
+  const facts = new Map(
+    result.stdout
+      .split('\n')
+      .map((line) => line.split('=', 2) as [string, string?])
+      .filter((pair): pair is [string, string] => pair[1] !== undefined)
+      .map(([k, v]) => [k, v.trim()]),
+  );
+  const fact = (key: string) => facts.get(key) ?? '';
+  if (fact('os') !== 'Linux')
+    throw new SshAddError('not-linux', `the host runs ${fact('os') || 'an unknown system'}, not Linux`);
+  const sudo = fact('uid') === '0' ? '' : fact('sudo') === 'yes' ? 'sudo -n ' : undefined;
+  if (sudo === undefined)
+    throw new SshAddError('no-root', 'the user is not root and cannot use sudo without a password');
+  const node = fact('node');
+  const major = Number(/^v(\d+)\./.exec(node)?.[1] ?? 0);
+  if (major < 20)
+    throw new SshAddError(
+      'no-node',
+      node
+        ? `the host has Node ${node}; the agent needs Node 20 or newer`
+        : 'Node.js is not installed on the host (the agent needs Node 20 or newer on the PATH)',
+    );
+  const missing = [
+    fact('overlay') ? '' : 'overlayfs',
+    fact('cgroup2') ? '' : 'cgroup v2 (unified hierarchy at /sys/fs/cgroup)',
+    fact('nft') ? '' : 'nftables (no nf_tables module, no nft command)',
+    fact('tar') ? '' : 'tar',
+  ].filter(Boolean);
+  if (missing.length > 0)
+    throw new SshAddError(
+      'missing-kernel-feature',
+      `the host lacks what the agent needs: ${missing.join(', ')}`,
+    );
+  return { kernel: fact('kernel'), arch: fact('arch'), sudo, node };
+}

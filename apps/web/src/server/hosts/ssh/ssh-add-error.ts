@@ -1,0 +1,24 @@
+/** Why adding a host over SSH stopped: a closed set of codes, each with a message a user can act on. */
+export type SshAddErrorCode =
+  | 'unreachable'
+  | 'host-key-unconfirmed'
+  | 'host-key-mismatch'
+  | 'auth-failed'
+  | 'not-linux'
+  | 'no-root'
+  | 'no-node'
+  | 'missing-kernel-feature'
+  | 'upload-failed'
+  | 'install-failed'
+  | 'join-timeout';
+
+export class SshAddError extends Error {
+  constructor(
+    readonly code: SshAddErrorCode,
+    message: string,
+    readonly details: { fingerprint?: string; outputTail?: string } = {},
+  ) {
+    super(message);
+    this.name = 'SshAddError';
+  }
+}
