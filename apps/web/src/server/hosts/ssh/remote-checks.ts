@@ -1,7 +1,7 @@
 /**
  * What a host needs before the agent can be installed on it, asked in one shell round trip:
  * Linux, root (directly or by passwordless sudo), Node 20+, tar, and the kernel features the
- * engine uses (overlayfs, cgroup v2, nftables).
+ * engine uses (overlayfs, cgroups, nftables).
  */
 import { SshAddError } from './ssh-add-error.ts';
 import type { SshConnection } from './ssh-connection.ts';
@@ -24,7 +24,8 @@ const PROBE = [
   'echo "node=$(node -v 2>/dev/null)"',
   'echo "tar=$(command -v tar)"',
   'echo "overlay=$(grep -qw overlay /proc/filesystems && echo yes; [ -d /sys/module/overlay ] && echo yes)"',
-  'echo "cgroup2=$([ -f /sys/fs/cgroup/cgroup.controllers ] && echo yes)"',
+  // the agent drives cgroup v1, v2 or both (hybrid): any mounted hierarchy will do
+  'echo "cgroups=$(grep -qE \' - cgroup2? \' /proc/self/mountinfo && echo yes)"',
   // the nft command (ensure-installed.sh would install it) needs nf_tables in the kernel; either
   // a loaded module or a working nft (built-in, as in some VM kernels) shows it is there.
   'echo "nft=$([ -d /sys/module/nf_tables ] && echo yes; PATH=$PATH:/usr/sbin:/sbin command -v nft)"',
@@ -56,7 +57,7 @@ export async function checkRemote(ssh: SshConnection): Promise<RemoteFacts> {
     );
   const missing = [
     fact('overlay') ? '' : 'overlayfs',
-    fact('cgroup2') ? '' : 'cgroup v2 (unified hierarchy at /sys/fs/cgroup)',
+    fact('cgroups') ? '' : 'cgroups (no cgroup or cgroup2 hierarchy mounted)',
     fact('nft') ? '' : 'nftables (no nf_tables module, no nft command)',
     fact('tar') ? '' : 'tar',
   ].filter(Boolean);

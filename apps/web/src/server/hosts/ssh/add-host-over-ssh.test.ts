@@ -1,0 +1,183 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, rmdirSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { startTestDatabase, type TestDatabase } from '@berth/db/testing';
+import { ensureFirstAdmin } from '../../auth/first-admin.ts';
+import { loadConfig } from '../../config.ts';
+import { type ControlPlane, startControlPlane } from '../../control-plane.ts';
+import { addHostOverSsh, type SshAddOptions } from './add-host-over-ssh.ts';
+import type { SshAddInput } from './ssh-add-input.ts';
+import type { SshAddJob } from './ssh-add-jobs.ts';
+import { startTestSshd, type TestSshd } from './testing/sshd-netns.ts';
+
+const WRONG_PASSWORD = 'berthtest-not-the-password';
+
+function ping(socketPath: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request({ socketPath, path: '/_ping' }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => {
+        body += c.toString();
+      });
+      res.on('end', () => resolve(body));
+    });
+    req.once('error', reject);
+    req.end();
+  });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function stopProcess(pid: number): Promise<void> {
+  if (!alive(pid)) return;
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + 10_000;
+  while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  if (alive(pid)) process.kill(pid, 'SIGKILL');
+}
+
+/** The test cgroup parent in every mounted hierarchy (v1, v2 or hybrid), removed when empty. */
+function removeCgroupParent(name: string): void {
+  for (const line of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
+    if (!/ - cgroup2? /.test(line)) continue;
+    const dir = join(line.split(' ')[4] ?? '/nonexistent', name);
+    if (existsSync(dir)) rmdirSync(dir);
+  }
+}
+
+describe('adding a host over SSH (real sshd in a netns, real control plane and PostgreSQL)', () => {
+  let db: TestDatabase;
+  let cp: ControlPlane;
+  let sshd: TestSshd;
+  let agentPid = 0;
+  let admin: { id: string; username: string };
+  const cgroupParent = `berthtest-ssh-${process.pid}`;
+
+  before(async () => {
+    sshd = await startTestSshd();
+    db = await startTestDatabase();
+    // The control plane listens on the bridge, where the namespace's agent can reach it.
+    cp = await startControlPlane({
+      config: loadConfig({ PORT: '0', HOST: sshd.hostAddress, BERTH_DATA: db.dir }),
+      databaseUrl: db.url,
+      log: () => {},
+      pages: false,
+    });
+    await ensureFirstAdmin(cp.deps, db.dir);
+    admin = await cp.deps.db.user.findFirstOrThrow();
+  });
+  after(async () => {
+    if (agentPid) await stopProcess(agentPid);
+    removeCgroupParent(cgroupParent);
+    await cp?.close();
+    await db?.stop();
+    await sshd?.stop();
+  });
+
+  const input = (overrides: Partial<SshAddInput> = {}): SshAddInput => ({
+    address: sshd.address,
+    port: sshd.port,
+    user: 'root',
+    auth: { kind: 'key', privateKey: sshd.clientKey },
+    hostKeyFingerprint: sshd.fingerprint,
+    controlPlaneUrl: cp.url,
+    ...overrides,
+  });
+  const attempt = async (inp: SshAddInput, options: SshAddOptions = {}): Promise<SshAddJob> => {
+    return addHostOverSsh(cp.deps, cp.deps.sshAddJobs, admin, inp, { connectTimeoutMs: 5000, ...options })
+      .done;
+  };
+  const usableTokens = () =>
+    cp.deps.db.joinToken.count({ where: { usedAt: null, expiresAt: { gt: new Date() } } });
+  const lastAudit = () =>
+    cp.deps.db.auditLog.findFirstOrThrow({ where: { action: 'host.add-ssh' }, orderBy: { at: 'desc' } });
+
+  async function assertFailedCleanly(job: SshAddJob, code: string, secret?: string) {
+    assert.equal(job.state, 'failed');
+    assert.equal(job.error?.code, code, job.error?.message);
+    assert.equal(await cp.deps.db.host.count(), 0, 'no host row');
+    assert.equal(await usableTokens(), 0, 'no usable join token');
+    const audit = await lastAudit();
+    assert.equal(audit.result, 'failure');
+    assert.equal(audit.target, `${job.target}`);
+    assert.equal((audit.detail as { error?: { code?: string } }).error?.code, code);
+    if (secret) assert.ok(!JSON.stringify(audit).includes(secret), 'the secret is not audited');
+  }
+
+  test('first contact without a fingerprint stops before logging in and shows the host key ssh-keygen sees', async () => {
+    const { hostKeyFingerprint: _pinned, ...unpinned } = input();
+    const job = await attempt(unpinned);
+    await assertFailedCleanly(job, 'host-key-unconfirmed');
+    assert.equal(job.fingerprint, sshd.fingerprint);
+    assert.equal(job.error?.step, 'connect');
+    assert.equal(job.error?.message, `confirm the host key fingerprint ${sshd.fingerprint}`);
+  });
+
+  test('a pinned fingerprint that does not match refuses to log in', async () => {
+    const wrong = `SHA256:${'A'.repeat(43)}`;
+    const job = await attempt(input({ hostKeyFingerprint: wrong }));
+    await assertFailedCleanly(job, 'host-key-mismatch');
+    assert.equal(job.fingerprint, sshd.fingerprint, 'the key seen is shown');
+    assert.match(job.error?.message ?? '', /not the pinned/);
+  });
+
+  test('a wrong password is an authentication failure; the password is never recorded', async () => {
+    const job = await attempt(input({ auth: { kind: 'password', password: WRONG_PASSWORD } }));
+    await assertFailedCleanly(job, 'auth-failed', WRONG_PASSWORD);
+    assert.match(job.error?.message ?? '', /authentication as root failed/);
+  });
+
+  test('a port where nothing listens is unreachable', async () => {
+    const job = await attempt(input({ port: sshd.port + 1 }));
+    await assertFailedCleanly(job, 'unreachable');
+    assert.match(
+      job.error?.message ?? '',
+      new RegExp(`cannot reach ${sshd.address.replaceAll('.', '\\.')}:${sshd.port + 1}`),
+    );
+  });
+
+  test('a key and the confirmed fingerprint install the agent, which joins: host online, agent running', async () => {
+    const dataRoot = join(sshd.dir, 'agent-data');
+    const socket = join(sshd.dir, 'docker.sock');
+    const job = await attempt(input(), {
+      install: {
+        prefix: join(sshd.dir, 'prefix'),
+        dataRoot,
+        dockerSocket: socket,
+        configDir: join(sshd.dir, 'etc'),
+        cgroupParent,
+        systemd: false,
+      },
+      joinTimeoutMs: 30_000,
+    });
+    const pidFile = join(dataRoot, 'agent', 'agent.pid');
+    if (existsSync(pidFile)) agentPid = Number(readFileSync(pidFile, 'utf8').trim());
+    assert.equal(job.state, 'succeeded', `${job.error?.message}\n${job.output}`);
+    assert.equal(job.step, 'join');
+    assert.match(job.output, /berth: agent started \(pid \d+\)/);
+
+    const hosts = await cp.deps.db.host.findMany();
+    assert.equal(hosts.length, 1);
+    assert.equal(hosts[0]?.id, job.hostId);
+    assert.equal(hosts[0]?.status, 'online');
+    assert.ok(agentPid > 0 && alive(agentPid), 'the agent runs');
+    assert.equal(await ping(socket), 'OK', "the agent's Docker API answers");
+    assert.equal(await usableTokens(), 0, 'the join token was used');
+
+    const audit = await lastAudit();
+    assert.equal(audit.result, 'success');
+    assert.equal(audit.hostId, job.hostId);
+    assert.ok(!JSON.stringify(audit).includes('PRIVATE KEY'), 'the key is not audited');
+    const env = readFileSync(join(sshd.dir, 'etc', 'agent.env'), 'utf8');
+    assert.match(env, new RegExp(`BERTH_AGENT_DATA_ROOT=${dataRoot}`));
+  });
+});
