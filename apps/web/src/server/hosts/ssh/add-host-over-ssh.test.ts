@@ -5,14 +5,16 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startTestDatabase, type TestDatabase } from '@berth/db/testing';
 import { ensureFirstAdmin } from '../../auth/first-admin.ts';
+import { hashPassword } from '../../auth/password.ts';
 import { loadConfig } from '../../config.ts';
 import { type ControlPlane, startControlPlane } from '../../control-plane.ts';
-import { addHostOverSsh, type SshAddOptions } from './add-host-over-ssh.ts';
+import { addHostOverSsh } from './add-host-over-ssh.ts';
 import type { SshAddInput } from './ssh-add-input.ts';
 import type { SshAddJob } from './ssh-add-jobs.ts';
 import { startTestSshd, type TestSshd } from './testing/sshd-netns.ts';
 
 const WRONG_PASSWORD = 'berthtest-not-the-password';
+const VIEWER_PASSWORD = 'berthtest-viewer-pw';
 
 function ping(socketPath: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -60,20 +62,45 @@ describe('adding a host over SSH (real sshd in a netns, real control plane and P
   let sshd: TestSshd;
   let agentPid = 0;
   let admin: { id: string; username: string };
+  let adminPassword = '';
   const cgroupParent = `berthtest-ssh-${process.pid}`;
+
+  const dataRoot = () => join(sshd.dir, 'agent-data');
+  const socket = () => join(sshd.dir, 'docker.sock');
 
   before(async () => {
     sshd = await startTestSshd();
     db = await startTestDatabase();
-    // The control plane listens on the bridge, where the namespace's agent can reach it.
+    // The control plane listens on the bridge, where the namespace's agent can reach it; the
+    // agent installs into the sshd's temp dir and runs without systemd.
     cp = await startControlPlane({
       config: loadConfig({ PORT: '0', HOST: sshd.hostAddress, BERTH_DATA: db.dir }),
       databaseUrl: db.url,
       log: () => {},
       pages: false,
+      sshAdd: {
+        connectTimeoutMs: 5000,
+        joinTimeoutMs: 30_000,
+        install: {
+          prefix: join(sshd.dir, 'prefix'),
+          dataRoot: dataRoot(),
+          dockerSocket: socket(),
+          configDir: join(sshd.dir, 'etc'),
+          cgroupParent,
+          systemd: false,
+        },
+      },
     });
-    await ensureFirstAdmin(cp.deps, db.dir);
+    const first = await ensureFirstAdmin(cp.deps, db.dir);
+    adminPassword = first?.password ?? '';
     admin = await cp.deps.db.user.findFirstOrThrow();
+    await cp.deps.db.user.create({
+      data: {
+        username: 'berthtest-viewer',
+        passwordHash: await hashPassword(VIEWER_PASSWORD),
+        role: 'viewer',
+      },
+    });
   });
   after(async () => {
     if (agentPid) await stopProcess(agentPid);
@@ -82,6 +109,32 @@ describe('adding a host over SSH (real sshd in a netns, real control plane and P
     await db?.stop();
     await sshd?.stop();
   });
+
+  async function login(username: string, password: string): Promise<string> {
+    const res = await fetch(`${cp.url}/api/trpc/auth.login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: cp.url },
+      body: JSON.stringify({ username, password }),
+    });
+    assert.equal(res.status, 200);
+    return (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  }
+  async function trpc(
+    path: string,
+    cookie: string,
+    input?: unknown,
+  ): Promise<{ status: number; data: unknown }> {
+    const query = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`;
+    const res = path.endsWith('.start')
+      ? await fetch(`${cp.url}/api/trpc/${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', origin: cp.url, cookie },
+          body: JSON.stringify(input),
+        })
+      : await fetch(`${cp.url}/api/trpc/${path}${query}`, { headers: { cookie } });
+    const body = (await res.json()) as { result?: { data: unknown } };
+    return { status: res.status, data: body.result?.data };
+  }
 
   const input = (overrides: Partial<SshAddInput> = {}): SshAddInput => ({
     address: sshd.address,
@@ -92,10 +145,7 @@ describe('adding a host over SSH (real sshd in a netns, real control plane and P
     controlPlaneUrl: cp.url,
     ...overrides,
   });
-  const attempt = async (inp: SshAddInput, options: SshAddOptions = {}): Promise<SshAddJob> => {
-    return addHostOverSsh(cp.deps, cp.deps.sshAddJobs, admin, inp, { connectTimeoutMs: 5000, ...options })
-      .done;
-  };
+  const attempt = (inp: SshAddInput): Promise<SshAddJob> => addHostOverSsh(cp.deps, admin, inp).done;
   const usableTokens = () =>
     cp.deps.db.joinToken.count({ where: { usedAt: null, expiresAt: { gt: new Date() } } });
   const lastAudit = () =>
@@ -145,32 +195,58 @@ describe('adding a host over SSH (real sshd in a netns, real control plane and P
     );
   });
 
-  test('a key and the confirmed fingerprint install the agent, which joins: host online, agent running', async () => {
-    const dataRoot = join(sshd.dir, 'agent-data');
-    const socket = join(sshd.dir, 'docker.sock');
-    const job = await attempt(input(), {
-      install: {
-        prefix: join(sshd.dir, 'prefix'),
-        dataRoot,
-        dockerSocket: socket,
-        configDir: join(sshd.dir, 'etc'),
-        cgroupParent,
-        systemd: false,
-      },
-      joinTimeoutMs: 30_000,
+  test('hostSsh is for admins, validates its input and shows an attempt only to its owner', async () => {
+    const viewer = await login('berthtest-viewer', VIEWER_PASSWORD);
+    assert.equal((await trpc('hostSsh.start', '', input())).status, 401);
+    assert.equal((await trpc('hostSsh.start', viewer, input())).status, 403);
+    const cookie = await login('admin', adminPassword);
+    const badFingerprint = await trpc('hostSsh.start', cookie, {
+      ...input(),
+      hostKeyFingerprint: 'SHA256:short',
     });
-    const pidFile = join(dataRoot, 'agent', 'agent.pid');
+    assert.equal(badFingerprint.status, 400);
+    const noPassword = await trpc('hostSsh.start', cookie, {
+      ...input(),
+      auth: { kind: 'password', password: '' },
+    });
+    assert.equal(noPassword.status, 400);
+    const unknown = await trpc('hostSsh.status', cookie, { jobId: '00000000-0000-4000-8000-000000000000' });
+    assert.equal(unknown.status, 404);
+    assert.equal(
+      await cp.deps.db.auditLog.count({ where: { action: 'host.add-ssh', actorUserId: { not: admin.id } } }),
+      0,
+    );
+  });
+
+  test('over tRPC, a key and the confirmed fingerprint install the agent, which joins: host online, agent running', async () => {
+    const cookie = await login('admin', adminPassword);
+    const started = await trpc('hostSsh.start', cookie, input());
+    assert.equal(started.status, 200);
+    const { jobId } = started.data as { jobId: string };
+    let job = (await trpc('hostSsh.status', cookie, { jobId })).data as SshAddJob;
+    const steps = new Set<string>([job.step]);
+    const deadline = Date.now() + 120_000;
+    while (job.state === 'running' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      job = (await trpc('hostSsh.status', cookie, { jobId })).data as SshAddJob;
+      steps.add(job.step);
+    }
+    const pidFile = join(dataRoot(), 'agent', 'agent.pid');
     if (existsSync(pidFile)) agentPid = Number(readFileSync(pidFile, 'utf8').trim());
     assert.equal(job.state, 'succeeded', `${job.error?.message}\n${job.output}`);
-    assert.equal(job.step, 'join');
+    assert.ok(steps.has('install') && steps.has('join'), `progress seen: ${[...steps].join(', ')}`);
+    assert.equal(job.fingerprint, sshd.fingerprint);
     assert.match(job.output, /berth: agent started \(pid \d+\)/);
+    const viewer = await login('berthtest-viewer', VIEWER_PASSWORD);
+    assert.equal((await trpc('hostSsh.status', viewer, { jobId })).status, 403);
 
-    const hosts = await cp.deps.db.host.findMany();
-    assert.equal(hosts.length, 1);
-    assert.equal(hosts[0]?.id, job.hostId);
-    assert.equal(hosts[0]?.status, 'online');
+    const listed = (await trpc('hosts.list', cookie)).data as { id: string; status: string }[];
+    assert.deepEqual(
+      listed.map((h) => ({ id: h.id, status: h.status })),
+      [{ id: job.hostId, status: 'online' }],
+    );
     assert.ok(agentPid > 0 && alive(agentPid), 'the agent runs');
-    assert.equal(await ping(socket), 'OK', "the agent's Docker API answers");
+    assert.equal(await ping(socket()), 'OK', "the agent's Docker API answers");
     assert.equal(await usableTokens(), 0, 'the join token was used');
 
     const audit = await lastAudit();
@@ -178,6 +254,6 @@ describe('adding a host over SSH (real sshd in a netns, real control plane and P
     assert.equal(audit.hostId, job.hostId);
     assert.ok(!JSON.stringify(audit).includes('PRIVATE KEY'), 'the key is not audited');
     const env = readFileSync(join(sshd.dir, 'etc', 'agent.env'), 'utf8');
-    assert.match(env, new RegExp(`BERTH_AGENT_DATA_ROOT=${dataRoot}`));
+    assert.match(env, new RegExp(`BERTH_AGENT_DATA_ROOT=${dataRoot()}`));
   });
 });

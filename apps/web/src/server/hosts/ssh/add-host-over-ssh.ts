@@ -179,11 +179,10 @@ async function run(
  */
 export function addHostOverSsh(
   deps: Deps,
-  jobs: SshAddJobs,
   actor: SshAddActor,
   input: SshAddInput,
-  options: SshAddOptions = {},
 ): { job: SshAddJob; done: Promise<SshAddJob> } {
+  const { jobs, options } = deps.sshAdd;
   const target = `${input.user}@${input.address}:${input.port}`;
   const job = jobs.create(actor.id, target);
   let tokenId: string | undefined;
