@@ -195,6 +195,24 @@ describe('adding a host over SSH (real sshd in a netns, real control plane and P
     );
   });
 
+  test('a failing install-agent.sh fails the attempt with the last lines of its output', async () => {
+    const { jobs, options } = cp.deps.sshAdd;
+    // /proc refuses new directories, so the script fails at its first step, copying the agent.
+    const failing = {
+      jobs,
+      options: { ...options, install: { ...options.install, prefix: '/proc/berthtest-no' } },
+    };
+    const job = await addHostOverSsh({ ...cp.deps, sshAdd: failing }, admin, input()).done;
+    await assertFailedCleanly(job, 'install-failed');
+    assert.equal(job.error?.step, 'install');
+    assert.match(job.error?.message ?? '', /install-agent\.sh failed \(exit 1\)/);
+    assert.match(
+      job.error?.outputTail ?? '',
+      /berthtest-no.*No such file or directory|cannot create directory/,
+    );
+    assert.ok(!existsSync(join(sshd.dir, 'etc', 'agent.env')), 'nothing was configured');
+  });
+
   test('hostSsh is for admins, validates its input and shows an attempt only to its owner', async () => {
     const viewer = await login('berthtest-viewer', VIEWER_PASSWORD);
     assert.equal((await trpc('hostSsh.start', '', input())).status, 401);
