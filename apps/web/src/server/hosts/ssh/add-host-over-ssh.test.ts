@@ -167,16 +167,16 @@ describe('adding a host over SSH (real sshd in a netns, real control plane and P
     const { hostKeyFingerprint: _pinned, ...unpinned } = input();
     const job = await attempt(unpinned);
     await assertFailedCleanly(job, 'host-key-unconfirmed');
-    assert.equal(job.fingerprint, sshd.fingerprint);
+    assert.deepEqual(job.hostKey, { type: 'ssh-ed25519', fingerprint: sshd.fingerprint });
     assert.equal(job.error?.step, 'connect');
-    assert.equal(job.error?.message, `confirm the host key fingerprint ${sshd.fingerprint}`);
+    assert.equal(job.error?.message, `confirm the ssh-ed25519 host key ${sshd.fingerprint}`);
   });
 
   test('a pinned fingerprint that does not match refuses to log in', async () => {
     const wrong = `SHA256:${'A'.repeat(43)}`;
     const job = await attempt(input({ hostKeyFingerprint: wrong }));
     await assertFailedCleanly(job, 'host-key-mismatch');
-    assert.equal(job.fingerprint, sshd.fingerprint, 'the key seen is shown');
+    assert.equal(job.hostKey?.fingerprint, sshd.fingerprint, 'the key seen is shown');
     assert.match(job.error?.message ?? '', /not the pinned/);
   });
 
@@ -184,6 +184,15 @@ describe('adding a host over SSH (real sshd in a netns, real control plane and P
     const job = await attempt(input({ auth: { kind: 'password', password: WRONG_PASSWORD } }));
     await assertFailedCleanly(job, 'auth-failed', WRONG_PASSWORD);
     assert.match(job.error?.message ?? '', /authentication as root failed/);
+  });
+
+  test('a private key that cannot be read is an authentication failure, before dialling', async () => {
+    const privateKey =
+      '-----BEGIN OPENSSH PRIVATE KEY-----\nberthtestnotakey\n-----END OPENSSH PRIVATE KEY-----\n';
+    const job = await attempt(input({ auth: { kind: 'key', privateKey } }));
+    await assertFailedCleanly(job, 'auth-failed', 'berthtestnotakey');
+    assert.match(job.error?.message ?? '', /^cannot use the private key: /);
+    assert.equal(job.hostKey, null);
   });
 
   test('a port where nothing listens is unreachable', async () => {
@@ -253,7 +262,7 @@ describe('adding a host over SSH (real sshd in a netns, real control plane and P
     if (existsSync(pidFile)) agentPid = Number(readFileSync(pidFile, 'utf8').trim());
     assert.equal(job.state, 'succeeded', `${job.error?.message}\n${job.output}`);
     assert.ok(steps.has('install') && steps.has('join'), `progress seen: ${[...steps].join(', ')}`);
-    assert.equal(job.fingerprint, sshd.fingerprint);
+    assert.deepEqual(job.hostKey, { type: 'ssh-ed25519', fingerprint: sshd.fingerprint });
     assert.match(job.output, /berth: agent started \(pid \d+\)/);
     const viewer = await login('berthtest-viewer', VIEWER_PASSWORD);
     assert.equal((await trpc('hostSsh.status', viewer, { jobId })).status, 403);

@@ -107,7 +107,7 @@ async function run(
   job.step = 'connect';
   const ssh = await SshConnection.open(input, options.connectTimeoutMs ?? 15_000);
   try {
-    job.fingerprint = ssh.fingerprint;
+    job.hostKey = ssh.hostKey;
     job.step = 'check';
     const facts = await checkRemote(ssh);
 
@@ -196,7 +196,7 @@ export function addHostOverSsh(
     } catch (err) {
       const error =
         err instanceof SshAddError ? err : new SshAddError(STEP_FAILURE[job.step], (err as Error).message);
-      if (error.details.fingerprint) job.fingerprint = error.details.fingerprint;
+      if (error.details.hostKey) job.hostKey = error.details.hostKey;
       job.error = {
         code: error.code,
         step: job.step,
@@ -221,7 +221,7 @@ export function addHostOverSsh(
       result: job.state === 'succeeded' ? 'success' : 'failure',
       detail: {
         step: job.step,
-        fingerprint: job.fingerprint,
+        hostKey: job.hostKey ? { ...job.hostKey } : null,
         pinned: input.hostKeyFingerprint ?? null,
         authKind: input.auth.kind,
         arch: facts?.arch ?? null,

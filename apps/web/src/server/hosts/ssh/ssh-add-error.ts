@@ -1,3 +1,9 @@
+/** A host's SSH key as ssh-keygen -l shows it: the algorithm and `SHA256:` fingerprint. */
+export interface HostKey {
+  type: string;
+  fingerprint: string;
+}
+
 /** Why adding a host over SSH stopped: a closed set of codes, each with a message a user can act on. */
 export type SshAddErrorCode =
   | 'unreachable'
@@ -16,7 +22,7 @@ export class SshAddError extends Error {
   constructor(
     readonly code: SshAddErrorCode,
     message: string,
-    readonly details: { fingerprint?: string; outputTail?: string } = {},
+    readonly details: { hostKey?: HostKey; outputTail?: string } = {},
   ) {
     super(message);
     this.name = 'SshAddError';

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ServiceError } from '../../errors.ts';
-import type { SshAddErrorCode } from './ssh-add-error.ts';
+import type { HostKey, SshAddErrorCode } from './ssh-add-error.ts';
 
 export type SshAddStep = 'connect' | 'check' | 'upload' | 'install' | 'join';
 
@@ -15,8 +15,8 @@ export interface SshAddJob {
   target: string;
   state: 'running' | 'succeeded' | 'failed';
   step: SshAddStep;
-  /** The host key fingerprint the host presented, once seen. */
-  fingerprint: string | null;
+  /** The host key the host presented, once seen. */
+  hostKey: HostKey | null;
   /** The remote's install output so far (the last OUTPUT_LIMIT characters). */
   output: string;
   hostId: string | null;
@@ -37,7 +37,7 @@ export class SshAddJobs {
       target,
       state: 'running',
       step: 'connect',
-      fingerprint: null,
+      hostKey: null,
       output: '',
       hostId: null,
       error: null,

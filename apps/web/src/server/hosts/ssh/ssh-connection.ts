@@ -7,12 +7,19 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import ssh2 from 'ssh2';
-import { SshAddError } from './ssh-add-error.ts';
+import { type HostKey, SshAddError } from './ssh-add-error.ts';
 import type { SshAddInput } from './ssh-add-input.ts';
 
-/** OpenSSH's form: `SHA256:` and the unpadded base64 of the SHA-256 of the host key blob. */
-export function fingerprintOf(hostKey: Buffer): string {
-  return `SHA256:${createHash('sha256').update(hostKey).digest('base64').replace(/=+$/, '')}`;
+/**
+ * OpenSSH's form: `SHA256:` and the unpadded base64 of the SHA-256 of the host key blob; the
+ * blob starts with its algorithm name (an SSH string: uint32 length, then the bytes).
+ */
+export function hostKeyOf(blob: Buffer): HostKey {
+  const length = blob.length >= 4 ? blob.readUInt32BE(0) : 0;
+  return {
+    type: blob.subarray(4, 4 + Math.min(length, 64)).toString('latin1'),
+    fingerprint: `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`,
+  };
 }
 
 export interface ExecResult {
@@ -24,7 +31,7 @@ export interface ExecResult {
 export class SshConnection {
   private constructor(
     private readonly client: ssh2.Client,
-    readonly fingerprint: string,
+    readonly hostKey: HostKey,
   ) {}
 
   /**
@@ -33,26 +40,27 @@ export class SshConnection {
    */
   static open(input: SshAddInput, timeoutMs: number): Promise<SshConnection> {
     const client = new ssh2.Client();
-    let seen = '';
+    const pinned = input.hostKeyFingerprint;
+    let seen: HostKey | undefined;
     return new Promise((resolve, reject) => {
       const fail = (error: SshAddError) => {
         client.end();
         reject(error);
       };
-      client.once('ready', () => resolve(new SshConnection(client, seen)));
-      client.once('error', (err: Error & { level?: string; code?: string }) => {
-        if (seen && !input.hostKeyFingerprint)
+      client.once('ready', () => resolve(new SshConnection(client, seen as HostKey)));
+      client.once('error', (err: Error & { level?: string }) => {
+        if (seen && !pinned)
           return fail(
-            new SshAddError('host-key-unconfirmed', `confirm the host key fingerprint ${seen}`, {
-              fingerprint: seen,
+            new SshAddError('host-key-unconfirmed', `confirm the ${seen.type} host key ${seen.fingerprint}`, {
+              hostKey: seen,
             }),
           );
-        if (seen && seen !== input.hostKeyFingerprint)
+        if (seen && seen.fingerprint !== pinned)
           return fail(
             new SshAddError(
               'host-key-mismatch',
-              `the host key fingerprint is ${seen}, not the pinned ${input.hostKeyFingerprint}: refusing to log in`,
-              { fingerprint: seen },
+              `the ${seen.type} host key is ${seen.fingerprint}, not the pinned ${pinned}: refusing to log in`,
+              { hostKey: seen },
             ),
           );
         if (err.level === 'client-authentication')
@@ -63,19 +71,25 @@ export class SshConnection {
           );
         fail(new SshAddError('unreachable', `cannot reach ${input.address}:${input.port}: ${err.message}`));
       });
-      client.connect({
-        host: input.address,
-        port: input.port,
-        username: input.user,
-        readyTimeout: timeoutMs,
-        ...(input.auth.kind === 'password'
-          ? { password: input.auth.password, tryKeyboard: false }
-          : { privateKey: input.auth.privateKey, passphrase: input.auth.passphrase }),
-        hostVerifier: (key: Buffer) => {
-          seen = fingerprintOf(key);
-          return seen === input.hostKeyFingerprint;
-        },
-      });
+      try {
+        client.connect({
+          host: input.address,
+          port: input.port,
+          username: input.user,
+          readyTimeout: timeoutMs,
+          ...(input.auth.kind === 'password'
+            ? { password: input.auth.password, tryKeyboard: false }
+            : { privateKey: input.auth.privateKey, passphrase: input.auth.passphrase }),
+          // Returning false ends the handshake before any credential is sent.
+          hostVerifier: (key: Buffer) => {
+            seen = hostKeyOf(key);
+            return seen.fingerprint === pinned;
+          },
+        });
+      } catch (err) {
+        // ssh2 parses the key before dialling: a malformed key or a wrong passphrase lands here.
+        fail(new SshAddError('auth-failed', `cannot use the private key: ${(err as Error).message}`));
+      }
     });
   }
 
