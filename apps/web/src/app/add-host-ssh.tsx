@@ -220,7 +220,11 @@ export function AddHostOverSsh({ onDone }: { onDone: () => void }) {
               );
             })}
           </ol>
-          {job.output ? <pre className="ssh-output">{job.output}</pre> : null}
+          {job.output ? (
+            <pre className="ssh-output">
+              <code>{job.output}</code>
+            </pre>
+          ) : null}
           {job.state === 'succeeded' ? (
             <div className="form-ok" role="status">
               {job.target} joined and is online.
@@ -229,7 +233,11 @@ export function AddHostOverSsh({ onDone }: { onDone: () => void }) {
           {job.error ? (
             <div className="form-error" role="alert">
               {job.error.message}
-              {job.error.outputTail ? <pre className="ssh-output">{job.error.outputTail}</pre> : null}
+              {job.error.outputTail ? (
+                <pre className="ssh-output">
+                  <code>{job.error.outputTail}</code>
+                </pre>
+              ) : null}
             </div>
           ) : null}
         </div>

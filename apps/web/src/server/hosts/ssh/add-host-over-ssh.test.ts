@@ -4,6 +4,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startTestDatabase, type TestDatabase } from '@berth/db/testing';
+import { processAlive } from '@berth/process';
 import { ensureFirstAdmin } from '../../auth/first-admin.ts';
 import { hashPassword } from '../../auth/password.ts';
 import { loadConfig } from '../../config.ts';
@@ -30,21 +31,12 @@ function ping(socketPath: string): Promise<string> {
   });
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function stopProcess(pid: number): Promise<void> {
-  if (!alive(pid)) return;
+  if (!processAlive(pid)) return;
   process.kill(pid, 'SIGTERM');
   const deadline = Date.now() + 10_000;
-  while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  if (alive(pid)) process.kill(pid, 'SIGKILL');
+  while (processAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  if (processAlive(pid)) process.kill(pid, 'SIGKILL');
 }
 
 /** The test cgroup parent in every mounted hierarchy (v1, v2 or hybrid), removed when empty. */
@@ -264,6 +256,7 @@ describe('adding a host over SSH (real sshd in a netns, real control plane and P
     assert.ok(steps.has('install') && steps.has('join'), `progress seen: ${[...steps].join(', ')}`);
     assert.deepEqual(job.hostKey, { type: 'ssh-ed25519', fingerprint: sshd.fingerprint });
     assert.match(job.output, /berth: agent started \(pid \d+\)/);
+    assert.doesNotMatch(job.output, /bjt_/, 'the join token is not in the progress output');
     const viewer = await login('berthtest-viewer', VIEWER_PASSWORD);
     assert.equal((await trpc('hostSsh.status', viewer, { jobId })).status, 403);
 
@@ -272,7 +265,7 @@ describe('adding a host over SSH (real sshd in a netns, real control plane and P
       listed.map((h) => ({ id: h.id, status: h.status })),
       [{ id: job.hostId, status: 'online' }],
     );
-    assert.ok(agentPid > 0 && alive(agentPid), 'the agent runs');
+    assert.ok(agentPid > 0 && processAlive(agentPid), 'the agent runs');
     assert.equal(await ping(socket()), 'OK', "the agent's Docker API answers");
     assert.equal(await usableTokens(), 0, 'the join token was used');
 
