@@ -214,6 +214,33 @@ describe('adding a host over SSH (real sshd in a netns, real control plane and P
     assert.ok(!existsSync(join(sshd.dir, 'etc', 'agent.env')), 'nothing was configured');
   });
 
+  test('an agent that cannot reach the control plane ends in join-timeout; its token is expired', async () => {
+    const { jobs, options } = cp.deps.sshAdd;
+    const dir = join(sshd.dir, 'stray');
+    const install = {
+      ...options.install,
+      dataRoot: join(dir, 'data'),
+      dockerSocket: join(dir, 'docker.sock'),
+      configDir: join(dir, 'etc'),
+    };
+    const short = { jobs, options: { ...options, install, joinTimeoutMs: 2000 } };
+    const nowhere = `http://${sshd.hostAddress}:1`;
+    const job = await addHostOverSsh(
+      { ...cp.deps, sshAdd: short },
+      admin,
+      input({ controlPlaneUrl: nowhere }),
+    ).done;
+    const pidFile = join(dir, 'data', 'agent', 'agent.pid');
+    if (existsSync(pidFile)) await stopProcess(Number(readFileSync(pidFile, 'utf8').trim()));
+    await assertFailedCleanly(job, 'join-timeout');
+    assert.equal(job.error?.step, 'join');
+    assert.match(
+      job.error?.message ?? '',
+      new RegExp(`did not come online in 2 s \\(can it reach ${nowhere}\\?\\)`),
+    );
+    assert.match(job.error?.outputTail ?? '', /berth: agent started/);
+  });
+
   test('hostSsh is for admins, validates its input and shows an attempt only to its owner', async () => {
     const viewer = await login('berthtest-viewer', VIEWER_PASSWORD);
     assert.equal((await trpc('hostSsh.start', '', input())).status, 401);
