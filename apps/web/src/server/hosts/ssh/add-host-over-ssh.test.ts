@@ -188,12 +188,26 @@ describe('adding a host over SSH (real sshd in a netns, real control plane and P
   });
 
   test('a port where nothing listens is unreachable', async () => {
-    const job = await attempt(input({ port: sshd.port + 1 }));
+    const closed = sshd.noNodePort + 1;
+    const job = await attempt(input({ port: closed }));
     await assertFailedCleanly(job, 'unreachable');
-    assert.match(
-      job.error?.message ?? '',
-      new RegExp(`cannot reach ${sshd.address.replaceAll('.', '\\.')}:${sshd.port + 1}`),
-    );
+    assert.ok(job.error?.message.startsWith(`cannot reach ${sshd.address}:${closed}: `), job.error?.message);
+  });
+
+  test('a host without Node on the PATH is refused at the check, before anything is uploaded', async () => {
+    const job = await attempt(input({ port: sshd.noNodePort }));
+    await assertFailedCleanly(job, 'no-node');
+    assert.equal(job.error?.step, 'check');
+    assert.match(job.error?.message ?? '', /^Node\.js is not installed on the host/);
+    const audit = await lastAudit();
+    assert.equal((audit.detail as { step?: string }).step, 'check');
+  });
+
+  test('an account whose shell runs no commands fails the check and shows what the shell said', async () => {
+    const job = await attempt(input({ user: 'nobody' }));
+    await assertFailedCleanly(job, 'check-failed');
+    assert.equal(job.error?.message, 'the login shell did not run the check command');
+    assert.match(job.error?.outputTail ?? '', /not available/);
   });
 
   test('a failing install-agent.sh fails the attempt with the last lines of its output', async () => {

@@ -42,7 +42,7 @@ const TAIL_LINES = 20;
 /** What an unexpected error in a step means to the user. */
 const STEP_FAILURE: Record<SshAddStep, SshAddErrorCode> = {
   connect: 'unreachable',
-  check: 'install-failed',
+  check: 'check-failed',
   upload: 'upload-failed',
   install: 'install-failed',
   join: 'join-timeout',

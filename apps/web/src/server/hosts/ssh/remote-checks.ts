@@ -41,6 +41,11 @@ export async function checkRemote(ssh: SshConnection): Promise<RemoteFacts> {
       .map(([k, v]) => [k, v.trim()]),
   );
   const fact = (key: string) => facts.get(key) ?? '';
+  // No answer at all: the account's shell runs no commands (nologin, a restricted shell, a menu).
+  if (!facts.has('os'))
+    throw new SshAddError('check-failed', 'the login shell did not run the check command', {
+      outputTail: `${result.stdout}${result.stderr}`.trim().split('\n').slice(-20).join('\n'),
+    });
   if (fact('os') !== 'Linux')
     throw new SshAddError('not-linux', `the host runs ${fact('os') || 'an unknown system'}, not Linux`);
   const sudo = fact('uid') === '0' ? '' : fact('sudo') === 'yes' ? 'sudo -n ' : undefined;

@@ -10,6 +10,7 @@ export type SshAddErrorCode =
   | 'host-key-unconfirmed'
   | 'host-key-mismatch'
   | 'auth-failed'
+  | 'check-failed'
   | 'not-linux'
   | 'no-root'
   | 'no-node'

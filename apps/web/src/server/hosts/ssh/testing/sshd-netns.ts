@@ -6,7 +6,7 @@
  * the generated client key only (passwords are refused), and is stopped by its pid.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,8 @@ export interface TestSshd {
   /** the sshd's address inside the namespace */
   address: string;
   port: number;
+  /** a second port whose sessions have a PATH without node (the host "has no Node") */
+  noNodePort: number;
   dir: string;
   clientKey: string;
   /** the host key's fingerprint as `ssh-keygen -lf` prints it */
@@ -110,12 +112,20 @@ export async function startTestSshd(): Promise<TestSshd> {
     writeFileSync(join(dir, 'authorized_keys'), readFileSync(join(dir, 'client_key.pub')));
     const fingerprint = sh('ssh-keygen', ['-lf', join(dir, 'host_key.pub')]).split(' ')[1] ?? '';
     const port = 2222;
+    const noNodePort = 2223;
+    // What the remote check needs, without node: sessions on noNodePort get only this PATH.
+    const noNodeBin = join(dir, 'no-node-bin');
+    mkdirSync(noNodeBin);
+    for (const tool of ['uname', 'id', 'grep', 'tar', 'mktemp', 'rm', 'cat']) {
+      symlinkSync(sh('sh', ['-c', `command -v ${tool}`]).trim(), join(noNodeBin, tool));
+    }
     const config = join(dir, 'sshd_config');
     writeFileSync(
       config,
       [
         `ListenAddress ${net}.2`,
         `Port ${port}`,
+        `Port ${noNodePort}`,
         `HostKey ${join(dir, 'host_key')}`,
         `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
         `PidFile ${join(dir, 'sshd.pid')}`,
@@ -125,6 +135,8 @@ export async function startTestSshd(): Promise<TestSshd> {
         'PasswordAuthentication yes',
         'KbdInteractiveAuthentication no',
         'Subsystem sftp internal-sftp',
+        `Match LocalPort ${noNodePort}`,
+        `  SetEnv PATH=${noNodeBin}`,
         '',
       ].join('\n'),
     );
@@ -157,6 +169,7 @@ export async function startTestSshd(): Promise<TestSshd> {
       hostAddress: `${net}.1`,
       address: `${net}.2`,
       port,
+      noNodePort,
       dir,
       clientKey: readFileSync(join(dir, 'client_key'), 'utf8'),
       fingerprint,
