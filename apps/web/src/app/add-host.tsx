@@ -38,7 +38,7 @@ export function AddHost() {
         }}
         disabled={create.isPending}
       >
-        {create.data ? 'New join token' : 'Add host'}
+        {create.data && open && tab === 'token' ? 'New join token' : 'Add host'}
       </button>
       {open ? (
         <div className="join-box">

@@ -49,7 +49,7 @@ const STEP_FAILURE: Record<SshAddStep, SshAddErrorCode> = {
 };
 
 /** POSIX single-quoting: the value cannot end the quote. */
-export function shellQuote(value: string): string {
+function shellQuote(value: string): string {
   return `'${value.replaceAll("'", `'\\''`)}'`;
 }
 

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 
-export const REPO_ROOT = join(import.meta.dirname, '..', '..', '..', '..', '..', '..');
+const REPO_ROOT = join(import.meta.dirname, '..', '..', '..', '..', '..', '..');
 
 /** What the agent runs from, relative to the repository root. */
 const SOURCES = [
@@ -35,7 +35,7 @@ const RUNTIME_PACKAGES = ['tsx', 'ws', 'zod', 'tar-stream'];
 const EXCLUDES = ['agent/native/build', '*.test.ts', 'node_modules/.berth-stamps'];
 
 /** The runtime packages and everything they depend on, as node_modules paths (node's lookup). */
-export function runtimePackageDirs(root: string = REPO_ROOT): string[] {
+function runtimePackageDirs(root: string = REPO_ROOT): string[] {
   const found = new Set<string>();
   const visit = (name: string, from: string): void => {
     // Node looks in the requiring package's own node_modules first, then in the hoisted one.

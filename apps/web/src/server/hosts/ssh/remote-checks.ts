@@ -31,7 +31,23 @@ const PROBE = [
   'echo "nft=$([ -d /sys/module/nf_tables ] && echo yes; PATH=$PATH:/usr/sbin:/sbin command -v nft)"',
 ].join('; ');
 
-export async function checkRemote(ssh: SshConnection): Promise<RemoteFacts> {
+/** `uname -m` names of Node's `process.arch` values. */
+const UNAME_ARCH: Record<string, string> = {
+  x64: 'x86_64',
+  arm64: 'aarch64',
+  arm: 'armv7l',
+  ppc64: 'ppc64le',
+  s390x: 's390x',
+};
+
+/**
+ * `bundleArch`: the architecture of the agent bundle's native npm binaries (esbuild, which runs
+ * the agent's TypeScript), i.e. this control plane's.
+ */
+export async function checkRemote(
+  ssh: SshConnection,
+  bundleArch: string = process.arch,
+): Promise<RemoteFacts> {
   const result = await ssh.exec(PROBE);
   const facts = new Map(
     result.stdout
@@ -48,6 +64,11 @@ export async function checkRemote(ssh: SshConnection): Promise<RemoteFacts> {
     });
   if (fact('os') !== 'Linux')
     throw new SshAddError('not-linux', `the host runs ${fact('os') || 'an unknown system'}, not Linux`);
+  if (fact('arch') !== (UNAME_ARCH[bundleArch] ?? bundleArch))
+    throw new SshAddError(
+      'arch-mismatch',
+      `the host is ${fact('arch')} but this control plane's agent bundle is for ${UNAME_ARCH[bundleArch] ?? bundleArch}: add it with a join token and a checkout on the host instead`,
+    );
   const sudo = fact('uid') === '0' ? '' : fact('sudo') === 'yes' ? 'sudo -n ' : undefined;
   if (sudo === undefined)
     throw new SshAddError('no-root', 'the user is not root and cannot use sudo without a password');

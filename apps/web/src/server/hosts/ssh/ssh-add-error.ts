@@ -12,6 +12,7 @@ export type SshAddErrorCode =
   | 'auth-failed'
   | 'check-failed'
   | 'not-linux'
+  | 'arch-mismatch'
   | 'no-root'
   | 'no-node'
   | 'missing-kernel-feature'
