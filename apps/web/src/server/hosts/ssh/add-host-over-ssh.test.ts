@@ -10,8 +10,11 @@ import { hashPassword } from '../../auth/password.ts';
 import { loadConfig } from '../../config.ts';
 import { type ControlPlane, startControlPlane } from '../../control-plane.ts';
 import { addHostOverSsh } from './add-host-over-ssh.ts';
+import { checkRemote } from './remote-checks.ts';
+import type { SshAddError } from './ssh-add-error.ts';
 import type { SshAddInput } from './ssh-add-input.ts';
 import type { SshAddJob } from './ssh-add-jobs.ts';
+import { SshConnection } from './ssh-connection.ts';
 import { startTestSshd, type TestSshd } from './testing/sshd-netns.ts';
 
 const WRONG_PASSWORD = 'berthtest-not-the-password';
@@ -208,6 +211,24 @@ describe('adding a host over SSH (real sshd in a netns, real control plane and P
     await assertFailedCleanly(job, 'check-failed');
     assert.equal(job.error?.message, 'the login shell did not run the check command');
     assert.match(job.error?.outputTail ?? '', /not available/);
+  });
+
+  test("a host of another architecture than the bundle's is refused at the check", async () => {
+    const ssh = await SshConnection.open(input(), 5000);
+    try {
+      const otherArch = process.arch === 'arm64' ? 'x64' : 'arm64';
+      await assert.rejects(
+        checkRemote(ssh, otherArch),
+        (err: SshAddError) =>
+          err.code === 'arch-mismatch' &&
+          /^the host is \S+ but this control plane's agent bundle is for/.test(err.message),
+      );
+      const facts = await checkRemote(ssh);
+      assert.equal(facts.sudo, '', 'root needs no sudo');
+      assert.match(facts.node, /^v\d+\./);
+    } finally {
+      ssh.close();
+    }
   });
 
   test('a failing install-agent.sh fails the attempt with the last lines of its output', async () => {
