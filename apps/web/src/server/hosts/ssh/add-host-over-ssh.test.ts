@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmdirSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -76,6 +76,7 @@ describe('adding a host over SSH (real sshd in a netns, real control plane and P
       sshAdd: {
         connectTimeoutMs: 5000,
         joinTimeoutMs: 30_000,
+        uploadParent: sshd.dir,
         install: {
           prefix: join(sshd.dir, 'prefix'),
           dataRoot: dataRoot(),
@@ -146,8 +147,11 @@ describe('adding a host over SSH (real sshd in a netns, real control plane and P
   const lastAudit = () =>
     cp.deps.db.auditLog.findFirstOrThrow({ where: { action: 'host.add-ssh' }, orderBy: { at: 'desc' } });
 
+  const uploadsLeft = () => readdirSync(sshd.dir).filter((name) => name.startsWith('berth-install.'));
+
   async function assertFailedCleanly(job: SshAddJob, code: string, secret?: string) {
     assert.equal(job.state, 'failed');
+    assert.deepEqual(uploadsLeft(), [], 'the upload directory is removed');
     assert.equal(job.error?.code, code, job.error?.message);
     assert.equal(await cp.deps.db.host.count(), 0, 'no host row');
     assert.equal(await usableTokens(), 0, 'no usable join token');
@@ -319,6 +323,7 @@ describe('adding a host over SSH (real sshd in a netns, real control plane and P
     assert.deepEqual(job.hostKey, { type: 'ssh-ed25519', fingerprint: sshd.fingerprint });
     assert.match(job.output, /berth: agent started \(pid \d+\)/);
     assert.doesNotMatch(job.output, /bjt_/, 'the join token is not in the progress output');
+    assert.deepEqual(uploadsLeft(), [], 'the upload directory is removed');
     const viewer = await login('berthtest-viewer', VIEWER_PASSWORD);
     assert.equal((await trpc('hostSsh.status', viewer, { jobId })).status, 403);
 

@@ -12,7 +12,7 @@ import { packAgentBundle } from './agent-bundle.ts';
 import { checkRemote, type RemoteFacts } from './remote-checks.ts';
 import { SshAddError, type SshAddErrorCode } from './ssh-add-error.ts';
 import type { SshAddInput } from './ssh-add-input.ts';
-import type { SshAddJob, SshAddJobs, SshAddStep } from './ssh-add-jobs.ts';
+import type { SshAddJob, SshAddStep } from './ssh-add-jobs.ts';
 import { SshConnection } from './ssh-connection.ts';
 
 /** install-agent.sh's options beyond the control plane and token (tests install into temp dirs). */
@@ -29,6 +29,8 @@ export interface SshAddOptions {
   connectTimeoutMs?: number;
   installTimeoutMs?: number;
   joinTimeoutMs?: number;
+  /** where on the host the bundle is unpacked, in a fresh `berth-install.*` directory (default /tmp) */
+  uploadParent?: string;
   install?: InstallFlags;
 }
 
@@ -67,7 +69,7 @@ function installCommand(dir: string, url: string, token: string, sudo: string, f
   if (flags.systemd === false) args.push('--no-systemd');
   const script = shellQuote(`${dir}/infra/install-agent.sh`);
   // The upload directory goes whatever the outcome; the script's status is the command's.
-  return `${sudo}bash ${script} ${args.map(shellQuote).join(' ')} 2>&1; status=$?; rm -rf ${shellQuote(dir)}; exit $status`;
+  return `${sudo}bash ${script} ${args.map(shellQuote).join(' ')} 2>&1`;
 }
 
 async function withTimeout<T>(work: Promise<T>, ms: number, onTimeout: () => SshAddError): Promise<T> {
@@ -95,15 +97,67 @@ async function waitForJoin(deps: Deps, tokenId: string, timeoutMs: number): Prom
   return undefined;
 }
 
-async function run(
-  deps: Deps,
-  jobs: SshAddJobs,
-  job: SshAddJob,
-  actor: SshAddActor,
-  input: SshAddInput,
-  options: SshAddOptions,
-  onToken: (id: string) => void,
-): Promise<RemoteFacts> {
+/** Streams the bundle into `dir` over SFTP and unpacks it there. */
+async function uploadBundle(ssh: SshConnection, dir: string): Promise<void> {
+  const bundle = await packAgentBundle();
+  await Promise.all([ssh.upload(bundle.stream, `${dir}/agent.tar.gz`), bundle.done]);
+  const unpacked = await ssh.exec(`tar -xzf ${shellQuote(`${dir}/agent.tar.gz`)} -C ${shellQuote(dir)}`);
+  if (unpacked.code !== 0)
+    throw new SshAddError(
+      'upload-failed',
+      `unpacking the agent bundle failed: ${lastLines(unpacked.stderr)}`,
+    );
+}
+
+interface Attempt {
+  deps: Deps;
+  job: SshAddJob;
+  actor: SshAddActor;
+  input: SshAddInput;
+  options: SshAddOptions;
+  /** called as soon as the join token exists, so a failure can expire it */
+  onToken: (id: string) => void;
+}
+
+/** Runs install-agent.sh from `dir` with a fresh join token; returns the token's id. */
+async function installAgent(
+  a: Attempt,
+  ssh: SshConnection,
+  facts: RemoteFacts,
+  dir: string,
+): Promise<string> {
+  const { deps, job, options } = a;
+  const installTimeoutMs = options.installTimeoutMs ?? 10 * 60_000;
+  const token = await createJoinToken(deps.db, {
+    createdBy: a.actor,
+    ttlMs: installTimeoutMs + (options.joinTimeoutMs ?? 60_000),
+    note: `over SSH: ${job.target}`,
+  });
+  a.onToken(token.id);
+  const command = installCommand(
+    dir,
+    a.input.controlPlaneUrl,
+    token.token,
+    facts.sudo,
+    options.install ?? {},
+  );
+  const installed = await withTimeout(
+    ssh.exec(command, (text) => deps.sshAdd.jobs.appendOutput(job, text)),
+    installTimeoutMs,
+    () =>
+      new SshAddError('install-failed', `install-agent.sh did not finish in ${installTimeoutMs / 1000} s`, {
+        outputTail: lastLines(job.output),
+      }),
+  );
+  if (installed.code !== 0)
+    throw new SshAddError('install-failed', `install-agent.sh failed (exit ${installed.code ?? 'signal'})`, {
+      outputTail: lastLines(job.output),
+    });
+  return token.id;
+}
+
+async function run(a: Attempt): Promise<RemoteFacts> {
+  const { job, input, options } = a;
   job.step = 'connect';
   const ssh = await SshConnection.open(input, options.connectTimeoutMs ?? 15_000);
   try {
@@ -112,54 +166,24 @@ async function run(
     const facts = await checkRemote(ssh);
 
     job.step = 'upload';
-    const made = await ssh.exec('mktemp -d /tmp/berth-install.XXXXXX');
+    const parent = options.uploadParent ?? '/tmp';
+    const made = await ssh.exec(`mktemp -d ${shellQuote(`${parent}/berth-install.XXXXXX`)}`);
     const dir = made.stdout.trim();
-    if (made.code !== 0 || !dir.startsWith('/tmp/berth-install.'))
-      throw new SshAddError('upload-failed', `cannot make a directory in /tmp: ${made.stderr.trim()}`);
-    const bundle = await packAgentBundle();
-    await Promise.all([ssh.upload(bundle.stream, `${dir}/agent.tar.gz`), bundle.done]);
-    const unpacked = await ssh.exec(`tar -xzf ${shellQuote(`${dir}/agent.tar.gz`)} -C ${shellQuote(dir)}`);
-    if (unpacked.code !== 0)
-      throw new SshAddError(
-        'upload-failed',
-        `unpacking the agent bundle failed: ${lastLines(unpacked.stderr)}`,
-      );
-
-    job.step = 'install';
-    const joinTimeoutMs = options.joinTimeoutMs ?? 60_000;
-    const installTimeoutMs = options.installTimeoutMs ?? 10 * 60_000;
-    const token = await createJoinToken(deps.db, {
-      createdBy: actor,
-      ttlMs: installTimeoutMs + joinTimeoutMs,
-      note: `over SSH: ${job.target}`,
-    });
-    onToken(token.id);
-    const command = installCommand(
-      dir,
-      input.controlPlaneUrl,
-      token.token,
-      facts.sudo,
-      options.install ?? {},
-    );
-    const installed = await withTimeout(
-      ssh.exec(command, (text) => jobs.appendOutput(job, text)),
-      installTimeoutMs,
-      () =>
-        new SshAddError('install-failed', `install-agent.sh did not finish in ${installTimeoutMs / 1000} s`, {
-          outputTail: lastLines(job.output),
-        }),
-    );
-    if (installed.code !== 0)
-      throw new SshAddError(
-        'install-failed',
-        `install-agent.sh failed (exit ${installed.code ?? 'signal'})`,
-        {
-          outputTail: lastLines(job.output),
-        },
-      );
+    if (made.code !== 0 || !dir.startsWith(`${parent}/berth-install.`))
+      throw new SshAddError('upload-failed', `cannot make a directory in ${parent}: ${made.stderr.trim()}`);
+    let tokenId: string;
+    try {
+      await uploadBundle(ssh, dir);
+      job.step = 'install';
+      tokenId = await installAgent(a, ssh, facts, dir);
+    } finally {
+      // The upload goes whatever happened (a dropped connection leaves it to the host's tmp cleaning).
+      await ssh.exec(`rm -rf ${shellQuote(dir)}`).catch(() => undefined);
+    }
 
     job.step = 'join';
-    const hostId = await waitForJoin(deps, token.id, joinTimeoutMs);
+    const joinTimeoutMs = options.joinTimeoutMs ?? 60_000;
+    const hostId = await waitForJoin(a.deps, tokenId, joinTimeoutMs);
     if (!hostId)
       throw new SshAddError(
         'join-timeout',
@@ -189,8 +213,15 @@ export function addHostOverSsh(
   const done = (async () => {
     let facts: RemoteFacts | undefined;
     try {
-      facts = await run(deps, jobs, job, actor, input, options, (id) => {
-        tokenId = id;
+      facts = await run({
+        deps,
+        job,
+        actor,
+        input,
+        options,
+        onToken: (id) => {
+          tokenId = id;
+        },
       });
       job.state = 'succeeded';
     } catch (err) {
