@@ -222,12 +222,12 @@ describe('adding a host over SSH (real sshd in a netns, real control plane and P
     try {
       const otherArch = process.arch === 'arm64' ? 'x64' : 'arm64';
       await assert.rejects(
-        checkRemote(ssh, otherArch),
+        checkRemote(ssh, { bundleArch: otherArch }),
         (err: SshAddError) =>
           err.code === 'arch-mismatch' &&
           /^the host is \S+ but this control plane's agent bundle is for/.test(err.message),
       );
-      const facts = await checkRemote(ssh);
+      const facts = await checkRemote(ssh, { dataRoot: dataRoot() });
       assert.equal(facts.sudo, '', 'root needs no sudo');
       assert.match(facts.node, /^v\d+\./);
     } finally {
@@ -342,5 +342,16 @@ describe('adding a host over SSH (real sshd in a netns, real control plane and P
     assert.ok(!JSON.stringify(audit).includes('PRIVATE KEY'), 'the key is not audited');
     const env = readFileSync(join(sshd.dir, 'etc', 'agent.env'), 'utf8');
     assert.match(env, new RegExp(`BERTH_AGENT_DATA_ROOT=${dataRoot()}`));
+  });
+
+  test('adding the same host again is refused at the check: its agent has already joined', async () => {
+    const job = await attempt(input());
+    assert.equal(job.state, 'failed');
+    assert.equal(job.error?.code, 'already-installed', job.error?.message);
+    assert.equal(job.error?.step, 'check');
+    assert.ok(job.error?.message.includes(join(dataRoot(), 'agent', 'credential.json')));
+    assert.equal(await cp.deps.db.host.count(), 1, 'no second host');
+    assert.equal(await usableTokens(), 0);
+    assert.equal((await lastAudit()).result, 'failure');
   });
 });

@@ -10,6 +10,7 @@ import type { Deps } from '../../deps.ts';
 import { createJoinToken } from '../create-join-token.ts';
 import { packAgentBundle } from './agent-bundle.ts';
 import { checkRemote, type RemoteFacts } from './remote-checks.ts';
+import { shellQuote } from './shell-quote.ts';
 import { SshAddError, type SshAddErrorCode } from './ssh-add-error.ts';
 import type { SshAddInput } from './ssh-add-input.ts';
 import type { SshAddJob, SshAddStep } from './ssh-add-jobs.ts';
@@ -49,11 +50,6 @@ const STEP_FAILURE: Record<SshAddStep, SshAddErrorCode> = {
   install: 'install-failed',
   join: 'join-timeout',
 };
-
-/** POSIX single-quoting: the value cannot end the quote. */
-function shellQuote(value: string): string {
-  return `'${value.replaceAll("'", `'\\''`)}'`;
-}
 
 function lastLines(text: string): string {
   return text.trimEnd().split('\n').slice(-TAIL_LINES).join('\n');
@@ -163,7 +159,7 @@ async function run(a: Attempt): Promise<RemoteFacts> {
   try {
     job.hostKey = ssh.hostKey;
     job.step = 'check';
-    const facts = await checkRemote(ssh);
+    const facts = await checkRemote(ssh, { dataRoot: options.install?.dataRoot });
 
     job.step = 'upload';
     const parent = options.uploadParent ?? '/tmp';

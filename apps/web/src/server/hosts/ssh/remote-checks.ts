@@ -3,6 +3,7 @@
  * Linux, root (directly or by passwordless sudo), Node 20+, tar, and the kernel features the
  * engine uses (overlayfs, cgroups, nftables).
  */
+import { shellQuote } from './shell-quote.ts';
 import { SshAddError } from './ssh-add-error.ts';
 import type { SshConnection } from './ssh-connection.ts';
 
@@ -14,22 +15,28 @@ export interface RemoteFacts {
   node: string;
 }
 
+/** install-agent.sh's default data root; an agent there that has joined keeps its own credential. */
+export const DEFAULT_DATA_ROOT = '/var/lib/berth/agent';
+
 // `key=value` lines; each probe prints nothing rather than failing so one answer covers them all.
-const PROBE = [
-  'echo "os=$(uname -s)"',
-  'echo "kernel=$(uname -r)"',
-  'echo "arch=$(uname -m)"',
-  'echo "uid=$(id -u)"',
-  'echo "sudo=$(sudo -n true 2>/dev/null && echo yes)"',
-  'echo "node=$(node -v 2>/dev/null)"',
-  'echo "tar=$(command -v tar)"',
-  'echo "overlay=$(grep -qw overlay /proc/filesystems && echo yes; [ -d /sys/module/overlay ] && echo yes)"',
-  // the agent drives cgroup v1, v2 or both (hybrid): any mounted hierarchy will do
-  'echo "cgroups=$(grep -qE \' - cgroup2? \' /proc/self/mountinfo && echo yes)"',
-  // the nft command (ensure-installed.sh would install it) needs nf_tables in the kernel; either
-  // a loaded module or a working nft (built-in, as in some VM kernels) shows it is there.
-  'echo "nft=$([ -d /sys/module/nf_tables ] && echo yes; PATH=$PATH:/usr/sbin:/sbin command -v nft)"',
-].join('; ');
+const probe = (credential: string) =>
+  [
+    'echo "os=$(uname -s)"',
+    'echo "kernel=$(uname -r)"',
+    'echo "arch=$(uname -m)"',
+    'echo "uid=$(id -u)"',
+    'echo "sudo=$(sudo -n true 2>/dev/null && echo yes)"',
+    'echo "node=$(node -v 2>/dev/null)"',
+    'echo "tar=$(command -v tar)"',
+    'echo "overlay=$(grep -qw overlay /proc/filesystems && echo yes; [ -d /sys/module/overlay ] && echo yes)"',
+    // the agent drives cgroup v1, v2 or both (hybrid): any mounted hierarchy will do
+    'echo "cgroups=$(grep -qE \' - cgroup2? \' /proc/self/mountinfo && echo yes)"',
+    // the nft command (ensure-installed.sh would install it) needs nf_tables in the kernel; either
+    // a loaded module or a working nft (built-in, as in some VM kernels) shows it is there.
+    'echo "nft=$([ -d /sys/module/nf_tables ] && echo yes; PATH=$PATH:/usr/sbin:/sbin command -v nft)"',
+    // the data root is root's: a non-root user looks through sudo
+    `echo "joined=$( { test -e ${credential} || sudo -n test -e ${credential}; } 2>/dev/null && echo yes)"`,
+  ].join('; ');
 
 /** `uname -m` names of Node's `process.arch` values. */
 const UNAME_ARCH: Record<string, string> = {
@@ -40,15 +47,18 @@ const UNAME_ARCH: Record<string, string> = {
   s390x: 's390x',
 };
 
-/**
- * `bundleArch`: the architecture of the agent bundle's native npm binaries (esbuild, which runs
- * the agent's TypeScript), i.e. this control plane's.
- */
-export async function checkRemote(
-  ssh: SshConnection,
-  bundleArch: string = process.arch,
-): Promise<RemoteFacts> {
-  const result = await ssh.exec(PROBE);
+export interface CheckOptions {
+  /** the architecture of the bundle's native npm binaries (esbuild runs the agent's TypeScript) */
+  bundleArch?: string;
+  /** where the agent will keep its data (install-agent.sh --data-root) */
+  dataRoot?: string;
+}
+
+export async function checkRemote(ssh: SshConnection, options: CheckOptions = {}): Promise<RemoteFacts> {
+  const bundleArch = options.bundleArch ?? process.arch;
+  const dataRoot = options.dataRoot ?? DEFAULT_DATA_ROOT;
+  const credential = `${dataRoot}/agent/credential.json`;
+  const result = await ssh.exec(probe(shellQuote(credential)));
   const facts = new Map(
     result.stdout
       .split('\n')
@@ -87,6 +97,12 @@ export async function checkRemote(
     fact('nft') ? '' : 'nftables (no nf_tables module, no nft command)',
     fact('tar') ? '' : 'tar',
   ].filter(Boolean);
+  // Its agent would keep joining with that credential and never use a new join token.
+  if (fact('joined'))
+    throw new SshAddError(
+      'already-installed',
+      `an agent on this host has already joined a control plane (${credential}); remove it (or pick another data root) to add the host again`,
+    );
   if (missing.length > 0)
     throw new SshAddError(
       'missing-kernel-feature',

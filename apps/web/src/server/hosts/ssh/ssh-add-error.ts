@@ -16,6 +16,7 @@ export type SshAddErrorCode =
   | 'no-root'
   | 'no-node'
   | 'missing-kernel-feature'
+  | 'already-installed'
   | 'upload-failed'
   | 'install-failed'
   | 'join-timeout';
