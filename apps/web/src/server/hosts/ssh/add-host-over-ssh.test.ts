@@ -55,12 +55,23 @@ describe('adding a host over SSH (real sshd in a netns, real control plane and P
   let db: TestDatabase;
   let cp: ControlPlane;
   let sshd: TestSshd;
-  let agentPid = 0;
   let admin: { id: string; username: string };
   let adminPassword = '';
   const cgroupParent = `berthtest-ssh-${process.pid}`;
 
   const dataRoot = () => join(sshd.dir, 'agent-data');
+  const strayDataRoot = () => join(sshd.dir, 'stray', 'data');
+  /** The pid in an agent's pid file, if that process is still an agent installed under the test dir. */
+  const agentPidOf = (root: string): number | undefined => {
+    const pidFile = join(root, 'agent', 'agent.pid');
+    if (!existsSync(pidFile)) return undefined;
+    const pid = Number(readFileSync(pidFile, 'utf8').trim());
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(sshd.dir) ? pid : undefined;
+    } catch {
+      return undefined;
+    }
+  };
   const socket = () => join(sshd.dir, 'docker.sock');
 
   before(async () => {
@@ -99,7 +110,10 @@ describe('adding a host over SSH (real sshd in a netns, real control plane and P
     });
   });
   after(async () => {
-    if (agentPid) await stopProcess(agentPid);
+    for (const root of [dataRoot(), strayDataRoot()]) {
+      const pid = sshd && agentPidOf(root);
+      if (pid) await stopProcess(pid);
+    }
     removeCgroupParent(cgroupParent);
     await cp?.close();
     await db?.stop();
@@ -258,7 +272,7 @@ describe('adding a host over SSH (real sshd in a netns, real control plane and P
     const dir = join(sshd.dir, 'stray');
     const install = {
       ...options.install,
-      dataRoot: join(dir, 'data'),
+      dataRoot: strayDataRoot(),
       dockerSocket: join(dir, 'docker.sock'),
       configDir: join(dir, 'etc'),
     };
@@ -269,8 +283,9 @@ describe('adding a host over SSH (real sshd in a netns, real control plane and P
       admin,
       input({ controlPlaneUrl: nowhere }),
     ).done;
-    const pidFile = join(dir, 'data', 'agent', 'agent.pid');
-    if (existsSync(pidFile)) await stopProcess(Number(readFileSync(pidFile, 'utf8').trim()));
+    const pid = agentPidOf(strayDataRoot());
+    assert.ok(pid, 'the agent was started');
+    await stopProcess(pid);
     await assertFailedCleanly(job, 'join-timeout');
     assert.equal(job.error?.step, 'join');
     assert.match(
@@ -316,8 +331,7 @@ describe('adding a host over SSH (real sshd in a netns, real control plane and P
       job = (await trpc('hostSsh.status', cookie, { jobId })).data as SshAddJob;
       steps.add(job.step);
     }
-    const pidFile = join(dataRoot(), 'agent', 'agent.pid');
-    if (existsSync(pidFile)) agentPid = Number(readFileSync(pidFile, 'utf8').trim());
+    const agentPid = agentPidOf(dataRoot());
     assert.equal(job.state, 'succeeded', `${job.error?.message}\n${job.output}`);
     assert.ok(steps.has('install') && steps.has('join'), `progress seen: ${[...steps].join(', ')}`);
     assert.deepEqual(job.hostKey, { type: 'ssh-ed25519', fingerprint: sshd.fingerprint });
@@ -332,7 +346,7 @@ describe('adding a host over SSH (real sshd in a netns, real control plane and P
       listed.map((h) => ({ id: h.id, status: h.status })),
       [{ id: job.hostId, status: 'online' }],
     );
-    assert.ok(agentPid > 0 && processAlive(agentPid), 'the agent runs');
+    assert.ok(agentPid && processAlive(agentPid), 'the agent runs');
     assert.equal(await ping(socket()), 'OK', "the agent's Docker API answers");
     assert.equal(await usableTokens(), 0, 'the join token was used');
 
