@@ -16,6 +16,8 @@ import { FailureRateLimiter } from './auth/rate-limit.ts';
 import { purgeExpiredSessions } from './auth/sessions.ts';
 import type { Config } from './config.ts';
 import type { Deps, Log } from './deps.ts';
+import type { SshAddOptions } from './hosts/ssh/add-host-over-ssh.ts';
+import { SshAddJobs } from './hosts/ssh/ssh-add-jobs.ts';
 import { gatePage } from './http/page-gate.ts';
 import { markAllHostsOffline } from './link/host-presence.ts';
 import { createLinkServer, type LinkServer, type LinkServerOptions } from './link/link-server.ts';
@@ -32,6 +34,8 @@ export interface ControlPlaneOptions {
   /** Serve the built Next.js pages (false in tests that exercise only the API and the link). */
   pages?: boolean;
   link?: LinkServerOptions;
+  /** Timeouts and install-agent.sh options for hosts added over SSH (tests install into temp dirs). */
+  sshAdd?: SshAddOptions;
 }
 
 export interface ControlPlane {
@@ -105,6 +109,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     config,
     log,
     loginLimiter: new FailureRateLimiter({ maxFailures: 10, windowMs: 15 * 60_000 }),
+    sshAdd: { jobs: new SshAddJobs(), options: options.sshAdd ?? {} },
   };
   try {
     await markAllHostsOffline(db);

@@ -2,6 +2,8 @@
 import type { Db } from '@berth/db';
 import type { FailureRateLimiter } from './auth/rate-limit.ts';
 import type { Config } from './config.ts';
+import type { SshAddOptions } from './hosts/ssh/add-host-over-ssh.ts';
+import type { SshAddJobs } from './hosts/ssh/ssh-add-jobs.ts';
 
 export type Log = (message: string) => void;
 
@@ -10,4 +12,6 @@ export interface Deps {
   config: Config;
   log: Log;
   loginLimiter: FailureRateLimiter;
+  /** Attempts to add a host over SSH (polled by the add-host page) and how they install. */
+  sshAdd: { jobs: SshAddJobs; options: SshAddOptions };
 }

@@ -13,7 +13,7 @@ export interface CreateJoinTokenInput {
 export async function createJoinToken(
   db: Db,
   input: CreateJoinTokenInput,
-): Promise<{ token: string; expiresAt: Date }> {
+): Promise<{ id: string; token: string; expiresAt: Date }> {
   const token = newSecret('join');
   const expiresAt = new Date(Date.now() + input.ttlMs);
   const created = await db.joinToken.create({
@@ -33,5 +33,5 @@ export async function createJoinToken(
     result: 'success',
     detail: { expiresAt: expiresAt.toISOString(), note: input.note ?? null },
   });
-  return { token, expiresAt };
+  return { id: created.id, token, expiresAt };
 }

@@ -2,6 +2,7 @@ import { router } from './init.ts';
 import { grantsRouter, hostGroupsRouter } from './routers/access.ts';
 import { auditRouter } from './routers/audit.ts';
 import { authRouter } from './routers/auth.ts';
+import { hostSshRouter } from './routers/host-ssh.ts';
 import { hostsRouter } from './routers/hosts.ts';
 import { teamsRouter } from './routers/teams.ts';
 import { tokensRouter } from './routers/tokens.ts';
@@ -10,6 +11,7 @@ import { usersRouter } from './routers/users.ts';
 export const appRouter = router({
   auth: authRouter,
   hosts: hostsRouter,
+  hostSsh: hostSshRouter,
   users: usersRouter,
   teams: teamsRouter,
   hostGroups: hostGroupsRouter,
