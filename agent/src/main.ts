@@ -52,7 +52,17 @@ async function main(): Promise<void> {
 
   let engine: Awaited<ReturnType<typeof openEngine>>;
   try {
-    engine = await openEngine({ dataRoot: config.dataRoot, cgroupParent: config.cgroupParent });
+    engine = await openEngine({
+      dataRoot: config.dataRoot,
+      cgroupParent: config.cgroupParent,
+      network: {
+        defaultBridge: config.bridge,
+        defaultSubnet: config.bridgeSubnet,
+        addressPool: config.addressPool,
+        nftTable: config.nftTable,
+        ifPrefix: config.interfacePrefix,
+      },
+    });
   } catch (err) {
     releaseLock();
     die(`cannot open the engine: ${(err as Error).message}`);

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { NetworkOptions } from '../engine/network/options.ts';
 
 /**
  * The agent's configuration: command-line flags win over environment
@@ -17,6 +18,11 @@ const AgentConfig = z.object({
   cgroupParent: z
     .string()
     .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'must be a plain directory name ([a-zA-Z0-9_.-])'),
+  bridge: NetworkOptions.shape.defaultBridge,
+  bridgeSubnet: NetworkOptions.shape.defaultSubnet,
+  addressPool: NetworkOptions.shape.addressPool,
+  nftTable: NetworkOptions.shape.nftTable,
+  interfacePrefix: NetworkOptions.shape.ifPrefix,
 });
 export type AgentConfig = z.infer<typeof AgentConfig>;
 
@@ -27,6 +33,11 @@ const flagOf: Record<keyof AgentConfig, string> = {
   joinToken: '--join-token (BERTH_JOIN_TOKEN)',
   name: '--name (BERTH_HOST_NAME)',
   cgroupParent: '--cgroup-parent (BERTH_CGROUP_PARENT)',
+  bridge: '--bridge (BERTH_BRIDGE)',
+  bridgeSubnet: '--bridge-subnet (BERTH_BRIDGE_SUBNET)',
+  addressPool: '--address-pool (BERTH_ADDRESS_POOL)',
+  nftTable: '--nft-table (BERTH_NFT_TABLE)',
+  interfacePrefix: '--interface-prefix (BERTH_INTERFACE_PREFIX)',
 };
 
 export const AGENT_USAGE = `usage: berth-agent [options]
@@ -35,7 +46,12 @@ export const AGENT_USAGE = `usage: berth-agent [options]
   --control-plane URL    control plane to join (optional: without it the agent runs standalone)
   --join-token TOKEN     one-time token to join the control plane (ignored once joined)
   --name NAME            host name shown in the control plane (default: the hostname)
-  --cgroup-parent NAME   cgroup directory holding the containers' cgroups (default berth)`;
+  --cgroup-parent NAME   cgroup directory holding the containers' cgroups (default berth)
+  --bridge NAME          the default network's bridge (default berth0)
+  --bridge-subnet CIDR   the default network's subnet (default 10.213.0.0/16)
+  --address-pool CIDR    where user networks get a /24 when no subnet is given (default 10.214.0.0/16)
+  --nft-table NAME       Berth's nftables table, family ip (default berth)
+  --interface-prefix P   start of the names of user bridges and veth pairs (default berth)`;
 
 export class ConfigError extends Error {}
 
@@ -54,6 +70,11 @@ export function loadAgentConfig(argv: string[], env: NodeJS.ProcessEnv): AgentCo
         'join-token': { type: 'string' },
         name: { type: 'string' },
         'cgroup-parent': { type: 'string' },
+        bridge: { type: 'string' },
+        'bridge-subnet': { type: 'string' },
+        'address-pool': { type: 'string' },
+        'nft-table': { type: 'string' },
+        'interface-prefix': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -70,6 +91,11 @@ export function loadAgentConfig(argv: string[], env: NodeJS.ProcessEnv): AgentCo
     joinToken: str(values['join-token']) ?? str(env.BERTH_JOIN_TOKEN),
     name: str(values.name) ?? str(env.BERTH_HOST_NAME),
     cgroupParent: str(values['cgroup-parent']) ?? str(env.BERTH_CGROUP_PARENT) ?? 'berth',
+    bridge: str(values.bridge) ?? str(env.BERTH_BRIDGE),
+    bridgeSubnet: str(values['bridge-subnet']) ?? str(env.BERTH_BRIDGE_SUBNET),
+    addressPool: str(values['address-pool']) ?? str(env.BERTH_ADDRESS_POOL),
+    nftTable: str(values['nft-table']) ?? str(env.BERTH_NFT_TABLE),
+    interfacePrefix: str(values['interface-prefix']) ?? str(env.BERTH_INTERFACE_PREFIX),
   });
   if (!result.success) {
     const issue = result.error.issues[0]!;

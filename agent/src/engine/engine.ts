@@ -9,6 +9,8 @@ import { EventBus } from './events/event-bus.ts';
 import { createImageStack } from './images/create-image-stack.ts';
 import type { ImageStore } from './images/image-store.ts';
 import { type DataLayout, dataLayout } from './layout.ts';
+import { NetworkOptions, type NetworkOptionsInput } from './network/options.ts';
+import { NetworkService } from './network/service.ts';
 import type { OverlaySnapshotter } from './snapshots/overlay-snapshotter.ts';
 import { Runtime } from './tasks/index.ts';
 import { VolumeStore } from './volumes/index.ts';
@@ -17,6 +19,8 @@ export interface EngineOptions {
   dataRoot: string;
   /** cgroup parent directory name; tests use their own `berthtest-…` */
   cgroupParent?: string;
+  /** bridge, subnet and firewall table names; tests use their own `berthtest…` ones */
+  network?: NetworkOptionsInput;
 }
 
 /**
@@ -34,6 +38,7 @@ export interface Engine {
   runtime: Runtime;
   containers: ContainerService;
   execs: ExecService;
+  networks: NetworkService;
 }
 
 export async function openEngine(options: EngineOptions): Promise<Engine> {
@@ -59,7 +64,10 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
   const cgroups = await createCgroupManager({ parent: options.cgroupParent ?? 'berth' });
   await mkdir(layout.tasks, { recursive: true, mode: 0o700 });
   const runtime = new Runtime({ tasksDir: layout.tasks });
+  const networks = new NetworkService(NetworkOptions.parse(options.network ?? {}), layout.networks, events);
+  await networks.open();
   const containers = new ContainerService({
+    network: networks,
     store,
     images: stack.images,
     snapshotter: stack.snapshotter,
@@ -83,5 +91,6 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     runtime,
     containers,
     execs,
+    networks,
   };
 }

@@ -18,6 +18,8 @@ export function dataLayout(dataRoot: string) {
     snapshots: join(dataRoot, 'snapshots'),
     /** container records, state files, logs */
     containers: join(dataRoot, 'containers'),
+    /** network records and their leases: networks/<id>.json */
+    networks: join(dataRoot, 'networks'),
     /** named volumes: volumes/<name>/_data */
     volumes: join(dataRoot, 'volumes'),
     /**

@@ -6,6 +6,8 @@ import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { openEngine } from '../../engine/engine.ts';
 import { busyboxArchive } from '../../engine/images/testing/busybox-image.ts';
+import type { NetworkOptions } from '../../engine/network/options.ts';
+import { testNetworkOptions } from '../../engine/network/testing.ts';
 
 export const DOCKER_CLI = process.env.BERTH_TEST_DOCKER_CLI ?? '/usr/local/bin/docker';
 
@@ -18,7 +20,8 @@ export interface DockerResult {
 /**
  * A real agent process on a throwaway data root and socket, with a busybox
  * image already in its store, driven by the real docker CLI. Containers it
- * ran are removed and its cgroup parent deleted by stop(), also after a failed test.
+ * ran are removed and its cgroup parent, bridges and nftables table deleted by
+ * stop(), also after a failed test. Its network names are its own `berthtest…` ones.
  */
 export class AgentUnderTest {
   private constructor(
@@ -26,6 +29,7 @@ export class AgentUnderTest {
     readonly socket: string,
     private readonly child: ChildProcess,
     readonly cgroupParent: string,
+    readonly network: NetworkOptions,
   ) {}
 
   /** SIGKILL, as a crash or an OOM kill of the agent would. */
@@ -39,12 +43,22 @@ export class AgentUnderTest {
       this.child.kill('SIGTERM');
       await once(this.child, 'exit');
     }
-    const child = AgentUnderTest.spawnAgent(join(this.dir, 'root'), this.socket, this.cgroupParent);
+    const child = AgentUnderTest.spawnAgent(
+      join(this.dir, 'root'),
+      this.socket,
+      this.cgroupParent,
+      this.network,
+    );
     await AgentUnderTest.ready(child);
-    return new AgentUnderTest(this.dir, this.socket, child, this.cgroupParent);
+    return new AgentUnderTest(this.dir, this.socket, child, this.cgroupParent, this.network);
   }
 
-  private static spawnAgent(dataRoot: string, socket: string, cgroupParent: string): ChildProcess {
+  private static spawnAgent(
+    dataRoot: string,
+    socket: string,
+    cgroupParent: string,
+    network: NetworkOptions,
+  ): ChildProcess {
     return spawn(
       process.execPath,
       [
@@ -55,6 +69,16 @@ export class AgentUnderTest {
         dataRoot,
         '--docker-socket',
         socket,
+        '--bridge',
+        network.defaultBridge,
+        '--bridge-subnet',
+        network.defaultSubnet,
+        '--address-pool',
+        network.addressPool,
+        '--nft-table',
+        network.nftTable,
+        '--interface-prefix',
+        network.ifPrefix,
       ],
       { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, BERTH_CGROUP_PARENT: cgroupParent } },
     );
@@ -71,14 +95,15 @@ export class AgentUnderTest {
     const dir = await mkdtemp('/tmp/berthtest-');
     const dataRoot = join(dir, 'root');
     const cgroupParent = `berthtest-${randomBytes(4).toString('hex')}`;
+    const network = testNetworkOptions();
     if (options.preloadBusybox ?? true) {
-      const engine = await openEngine({ dataRoot, cgroupParent });
+      const engine = await openEngine({ dataRoot, cgroupParent, network });
       await engine.images.load(Readable.from([busyboxArchive().archive]));
     }
     const socket = join(dir, 'docker.sock');
-    const child = AgentUnderTest.spawnAgent(dataRoot, socket, cgroupParent);
+    const child = AgentUnderTest.spawnAgent(dataRoot, socket, cgroupParent, network);
     await AgentUnderTest.ready(child);
-    return new AgentUnderTest(dir, socket, child, cgroupParent);
+    return new AgentUnderTest(dir, socket, child, cgroupParent, network);
   }
 
   env(): NodeJS.ProcessEnv {
@@ -132,7 +157,12 @@ export class AgentUnderTest {
       this.child.kill('SIGTERM');
       await once(this.child, 'exit');
     }
-    const engine = await openEngine({ dataRoot: join(this.dir, 'root'), cgroupParent: this.cgroupParent });
+    const engine = await openEngine({
+      dataRoot: join(this.dir, 'root'),
+      cgroupParent: this.cgroupParent,
+      network: this.network,
+    });
+    await engine.networks.teardown().catch(() => {});
     await engine.cgroups.removeParent().catch(() => {});
     await rm(dirname(engine.layout.tasks), { recursive: true, force: true });
     await rm(this.dir, { recursive: true, force: true });

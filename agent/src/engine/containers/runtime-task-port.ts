@@ -29,7 +29,7 @@ export function runtimeTaskPort(runtime: Runtime): TaskPort {
       };
       if (!beforeExec) return { pid: (await runtime.run(launch.id, options)).pid };
       const created = await runtime.create(launch.id, options);
-      await beforeExec();
+      await beforeExec(created.pid);
       await runtime.start(launch.id);
       return { pid: created.pid };
     },

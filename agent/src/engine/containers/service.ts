@@ -5,12 +5,14 @@ import type { CgroupResources } from '../cgroups/types.ts';
 import { EngineError } from '../errors.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { ImageStore } from '../images/image-store.ts';
+import type { NetworkService } from '../network/service.ts';
 import { Process, type RuntimeSpecInput } from '../oci/spec.ts';
 import type { OverlaySnapshotter } from '../snapshots/overlay-snapshotter.ts';
 import { type AttachSession, startFailureExitCode } from '../tasks/index.ts';
 import { populateFromImage, type VolumeStore } from '../volumes/index.ts';
 import { buildRuntimeSpec, effectiveCapabilities } from './build-runtime-spec.ts';
 import { ContainerFs } from './container-fs.ts';
+import { joinNetworks, prepareNetwork, withNetNamespace } from './container-network.ts';
 import type { ContainerStore } from './container-store.ts';
 import { type ExecConfig, execEnv } from './exec-service.ts';
 import { hostHardLimit } from './host-limits.ts';
@@ -42,6 +44,7 @@ export interface ContainerServiceDeps {
   cgroups: HostCgroupManager;
   tasks: TaskPort;
   events: EventBus;
+  network: NetworkService;
   hostResolvConf?: () => Promise<string>;
 }
 
@@ -72,6 +75,14 @@ export class ContainerService {
    */
   async restore(): Promise<void> {
     const { leftovers } = await this.deps.store.load();
+    await this.deps.network.reconcile(
+      new Set(
+        this.deps.store
+          .all()
+          .filter((r) => isActive(r.state.status))
+          .map((r) => r.id),
+      ),
+    );
     for (const id of leftovers) {
       await this.deps.tasks.cleanup(id).catch(() => {});
       await this.deps.snapshotter.remove(id).catch(() => {});
@@ -120,8 +131,11 @@ export class ContainerService {
     const name = spec.name ?? randomName((n) => store.nameTaken(n));
     store.reserveName(name, id);
     let snapshotMade = false;
+    let joined = false;
     const volumes: ContainerRecord['volumes'] = [];
     try {
+      await joinNetworks(this.deps.network, spec, { id, name }, (ref) => store.get(ref));
+      joined = true;
       const command = resolveCommand(image.config.config ?? {}, spec);
       const snapshot = await images.prepareRootfs(id, image.id);
       snapshotMade = true;
@@ -137,6 +151,9 @@ export class ContainerService {
         imageRef: spec.image,
         ...command,
         hostname,
+        exposedPorts: [
+          ...new Set([...Object.keys(image.config.config?.ExposedPorts ?? {}), ...spec.network.exposedPorts]),
+        ],
         graphDriver: {
           lowerDir: snapshot.graphDriver.Data.LowerDir,
           upperDir: snapshot.upperDir,
@@ -155,6 +172,7 @@ export class ContainerService {
       return record;
     } catch (err) {
       store.releaseName(name, id);
+      if (joined) await this.deps.network.leaveAll(id).catch(() => {});
       if (snapshotMade) await snapshotter.remove(id).catch(() => {});
       // anonymous volumes exist for this container only; named ones stay, as with Docker
       for (const v of volumes.filter((x) => x.anonymous))
@@ -205,7 +223,13 @@ export class ContainerService {
     const snapshot = await snapshotter.get(record.id);
     const cgroup = await cgroups.create(record.id, record.spec.host.resources);
     try {
-      const spec = await this.runtimeSpec(record, snapshot.mergedDir);
+      const net = await prepareNetwork(
+        this.deps.network,
+        record,
+        await (this.deps.hostResolvConf ?? readHostResolvConf)(),
+        (ref) => store.get(ref),
+      );
+      const spec = withNetNamespace(await this.runtimeSpec(record, snapshot.mergedDir), net.namespace);
       const attachers = this.pendingAttaches.get(record.id) ?? [];
       this.pendingAttaches.delete(record.id);
       const copyUps = record.spec.host.mounts.flatMap((m) =>
@@ -213,9 +237,10 @@ export class ContainerService {
       );
       // between setup and exec: the rootfs is mounted at MergedDir, the command has not run yet
       const beforeExec =
-        attachers.length === 0 && copyUps.length === 0
+        attachers.length === 0 && copyUps.length === 0 && !net.wire
           ? undefined
-          : async () => {
+          : async (pid: number) => {
+              await net.wire?.(pid);
               for (const v of copyUps) await this.copyUp(v.name, join(snapshot.mergedDir, v.target));
               for (const a of attachers) a.resolve(await tasks.attach(record.id, { stdin: a.stdin }));
             };
@@ -251,6 +276,7 @@ export class ContainerService {
       await store.save(record);
     } catch (err) {
       await tasks.cleanup(record.id).catch(() => {});
+      await this.deps.network.down(record.id).catch(() => {});
       await cgroup.destroy().catch(() => {});
       // as Docker: the run ended before it began, with 127/126 for a command that cannot run
       const exitCode = startFailureExitCode(err) ?? 128;
@@ -288,6 +314,9 @@ export class ContainerService {
     const oomKilled = ((await cgroup?.oomKills().catch(() => 0)) ?? 0) > 0;
     await cgroup?.destroy().catch(() => {});
     await this.deps.tasks.cleanup(id).catch(() => {});
+    await this.deps.network
+      .down(id)
+      .catch((err) => console.error(`container ${id}: releasing its network failed: ${err}`));
     const ranForMs = Date.parse(exit.finishedAt) - Date.parse(record.state.startedAt);
     record.state = {
       ...record.state,
@@ -478,6 +507,7 @@ export class ContainerService {
     await this.exitWatchers.get(record.id);
     await this.deps.tasks.cleanup(record.id).catch(() => {});
     await this.deps.snapshotter.remove(record.id);
+    await this.deps.network.leaveAll(record.id);
     if (options.volumes) {
       for (const volume of record.volumes.filter((v) => v.anonymous)) {
         await this.deps.volumes.remove(volume.name).catch(() => {});

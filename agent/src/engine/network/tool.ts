@@ -1,0 +1,39 @@
+import { spawn } from 'node:child_process';
+import { EngineError } from '../errors.ts';
+
+/**
+ * Runs one host tool (ip, nft, nsenter) with a script on stdin, the one way
+ * the network module changes the kernel's state: a batch per change keeps it
+ * to one process per step.
+ */
+export function runTool(cmd: string, args: string[], input: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
+    child.on('error', (e) =>
+      reject(new EngineError('unavailable', `cannot run ${cmd}: ${e.message}`, { cause: e })),
+    );
+    child.on('close', (code) => {
+      if (code === 0) resolve(out);
+      else
+        reject(
+          new EngineError('internal', `${cmd} ${args.join(' ')} failed: ${err.trim() || `exit ${code}`}`),
+        );
+    });
+    child.stdin.end(input);
+  });
+}
+
+/** `ip -batch -`, in the host's network namespace or, given a pid, in that process's. */
+export function ipBatch(lines: string[], netnsPid?: number): Promise<string> {
+  const input = `${lines.join('\n')}\n`;
+  if (netnsPid === undefined) return runTool('ip', ['-batch', '-'], input);
+  return runTool('nsenter', [`--net=/proc/${netnsPid}/ns/net`, 'ip', '-batch', '-'], input);
+}
