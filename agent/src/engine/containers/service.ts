@@ -6,6 +6,7 @@ import { EngineError } from '../errors.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { ImageStore } from '../images/image-store.ts';
 import type { NetworkService } from '../network/service.ts';
+import { type EndpointRequest, networkMode } from '../network/spec.ts';
 import { Process, type RuntimeSpecInput } from '../oci/spec.ts';
 import type { OverlaySnapshotter } from '../snapshots/overlay-snapshotter.ts';
 import { type AttachSession, startFailureExitCode } from '../tasks/index.ts';
@@ -571,6 +572,31 @@ export class ContainerService {
       return new ContainerFs([{ dir: `/proc/${record.state.pid}/root`, opaque: new Set() }], true);
     }
     return new ContainerFs(await this.deps.snapshotter.mergedSources(record.id), false);
+  }
+
+  /** `docker network connect`: a running container gets its interface at once, a stopped one at its next start. */
+  async connectNetwork(ref: string, network: string, req: EndpointRequest): Promise<void> {
+    const record = this.get(ref);
+    if (networkMode(record.spec.network.mode).kind !== 'network')
+      throw new EngineError(
+        'forbidden',
+        'container sharing network namespace with another container or host cannot be connected to any other network',
+      );
+    const container = { id: record.id, name: record.name };
+    if (record.state.status === 'running' || record.state.status === 'paused')
+      await this.deps.network.connectRunning(network, container, req, record.state.pid);
+    else await this.deps.network.join(network, container, req);
+    this.deps.events.publish('network', 'connect', this.deps.network.get(network).id, {
+      container: record.id,
+    });
+  }
+
+  /** `docker network disconnect`: its interface on that network goes, with the lease. */
+  async disconnectNetwork(ref: string, network: string): Promise<void> {
+    const record = this.get(ref);
+    const id = this.deps.network.get(network).id;
+    await this.deps.network.leave(id, record.id);
+    this.deps.events.publish('network', 'disconnect', id, { container: record.id });
   }
 
   async rename(ref: string, newName: string): Promise<void> {
