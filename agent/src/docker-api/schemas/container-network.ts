@@ -68,7 +68,7 @@ export function toNetworkSpec(input: {
     exposedPorts: exposed,
     endpoints: Object.fromEntries(
       Object.entries(input.endpoints ?? {}).map(([name, e]) => [
-        name,
+        name === 'default' ? 'bridge' : name,
         { aliases: e?.Aliases ?? [], ipv4Address: e?.IPAMConfig?.IPv4Address || undefined },
       ]),
     ),

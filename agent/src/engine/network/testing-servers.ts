@@ -1,0 +1,50 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+
+/**
+ * Small servers tests run inside a network namespace they made or a
+ * container's (the test image has no UDP server): Node in that namespace,
+ * started by the test and stopped by its pid.
+ */
+const SERVER = `
+const [proto, port] = process.argv.slice(1);
+if (proto === 'udp') {
+  const s = require('node:dgram').createSocket('udp4');
+  s.on('message', (m, r) => s.send('echo:' + m + ' from ' + r.address, r.port, r.address));
+  s.bind(Number(port), () => console.log('ready'));
+} else {
+  require('node:net').createServer((c) => c.end('peer ' + c.remoteAddress + '\\n')).listen(Number(port), '0.0.0.0', () => console.log('ready'));
+}`;
+
+export async function startServerIn(
+  netnsPath: string,
+  protocol: 'tcp' | 'udp',
+  port: number,
+): Promise<ChildProcess> {
+  const child = spawn(
+    'nsenter',
+    [`--net=${netnsPath}`, process.execPath, '-e', SERVER, protocol, String(port)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const [line] = await once(child.stdout!, 'data');
+  if (!String(line).includes('ready')) throw new Error(`server did not start: ${line}`);
+  return child;
+}
+
+/** One UDP datagram to host:port from the namespace at netnsPath (or here); resolves with the answer. */
+export async function udpAsk(host: string, port: number, netnsPath?: string): Promise<string> {
+  const script = `const s=require('node:dgram').createSocket('udp4');
+s.on('message',(m)=>{console.log(String(m));process.exit(0)});
+const t=setInterval(()=>s.send('ping',${port},'${host}'),200);s.send('ping',${port},'${host}');
+setTimeout(()=>process.exit(3),5000);`;
+  const args = netnsPath ? ['nsenter', `--net=${netnsPath}`, process.execPath] : [process.execPath];
+  const child = spawn(args[0]!, [...args.slice(1), '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d) => {
+    out += d;
+  });
+  await once(child, 'close');
+  return out.trim();
+}
