@@ -28,8 +28,11 @@ export async function startServerIn(
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
-  const [line] = await once(child.stdout!, 'data');
-  if (!String(line).includes('ready')) throw new Error(`server did not start: ${line}`);
+  const line = await Promise.race([
+    once(child.stdout!, 'data').then(([d]) => String(d)),
+    once(child, 'exit').then(([code]) => `exited with ${code}`),
+  ]);
+  if (!line.includes('ready')) throw new Error(`server did not start: ${line}`);
   return child;
 }
 
