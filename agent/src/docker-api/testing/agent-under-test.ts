@@ -146,8 +146,12 @@ export class AgentUnderTest {
     });
   }
 
-  /** Removes every container (by the engine's own API), stops the agent by its pid, removes its files. */
-  async stop(): Promise<void> {
+  /**
+   * Removes every container (by the engine's own API), stops the agent by its
+   * pid, removes its bridges, table and files. Returns the network objects of
+   * this agent still on the host afterwards: none, unless cleanup failed.
+   */
+  async stop(): Promise<string[]> {
     const env = this.env();
     const ids = spawnSync(DOCKER_CLI, ['ps', '-aq', '--no-trunc'], { env, encoding: 'utf8' })
       .stdout.split('\n')
@@ -163,8 +167,10 @@ export class AgentUnderTest {
       network: this.network,
     });
     await engine.networks.teardown().catch(() => {});
+    const leftovers = await engine.networks.leftovers();
     await engine.cgroups.removeParent().catch(() => {});
     await rm(dirname(engine.layout.tasks), { recursive: true, force: true });
     await rm(this.dir, { recursive: true, force: true });
+    return leftovers;
   }
 }

@@ -3,15 +3,10 @@ import { ipBatch, runTool } from './tool.ts';
 
 /** Bridges and veth pairs: what the kernel holds for each network and endpoint. */
 
-export async function linkExists(name: string): Promise<boolean> {
+/** Names of every link in the host's namespace. */
+export async function linkNames(): Promise<string[]> {
   const out = await runTool('ip', ['-j', 'link', 'show'], '');
-  return (JSON.parse(out) as { ifname: string }[]).some((l) => l.ifname === name);
-}
-
-/** All links whose names start with `prefix`: what a teardown or a reconcile looks for. */
-export async function linksWithPrefix(prefix: string): Promise<string[]> {
-  const out = await runTool('ip', ['-j', 'link', 'show'], '');
-  return (JSON.parse(out) as { ifname: string }[]).map((l) => l.ifname).filter((n) => n.startsWith(prefix));
+  return (JSON.parse(out) as { ifname: string }[]).map((l) => l.ifname);
 }
 
 export interface BridgeConfig {

@@ -8,15 +8,17 @@ import {
   planAddresses,
   RESERVED_NETWORK_NAMES,
 } from './create-request.ts';
+import { DnsServer } from './dns-server.ts';
 import { applyRuleset, deleteTable, type PortRule, renderRuleset } from './firewall.ts';
 import { allocateAddress, claimAddress } from './ipam.ts';
 import { formatIp, macFor, parseCidr, parseIp } from './ipv4.ts';
-import { attachEndpoint, createBridge, deleteLinks, hostRouteSubnets, linkExists } from './links.ts';
+import { attachEndpoint, createBridge, deleteLinks, hostRouteSubnets, linkNames } from './links.ts';
 import { NetworkStore } from './network-store.ts';
 import { ifName, type NetworkOptions } from './options.ts';
 import { PortReservations } from './port-reservations.ts';
 import type { Endpoint, NetworkRecord, PublishedPort } from './record.ts';
 import type { EndpointRequest, PortBinding } from './spec.ts';
+import { runTool } from './tool.ts';
 
 /** What the network module needs to know of a container. */
 export interface ContainerRef {
@@ -42,6 +44,7 @@ export class NetworkService {
   private readonly store: NetworkStore;
   private readonly ports = new PortReservations();
   private readonly bridgesUp = new Set<string>();
+  private readonly dns = new DnsServer((asker, name) => this.resolve(asker, name));
   /** one change at a time: leases, reservations and the table must agree */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -145,6 +148,7 @@ export class NetworkService {
         );
       await this.store.delete(network.id);
       if (this.bridgesUp.delete(network.bridge)) {
+        this.dns.close(network.gateway);
         await this.applyFirewall();
         await deleteLinks([network.bridge]);
       }
@@ -352,7 +356,7 @@ export class NetworkService {
 
   private async bridgeUp(network: NetworkRecord): Promise<void> {
     if (this.bridgesUp.has(network.bridge)) return;
-    if (!(await linkExists(network.bridge))) {
+    if (!(await linkNames()).includes(network.bridge)) {
       await createBridge({
         name: network.bridge,
         address: `${network.gateway}/${parseCidr(network.subnet).prefix}`,
@@ -363,6 +367,13 @@ export class NetworkService {
     try {
       await ensureForwarding();
       await this.applyFirewall();
+      // a resolver already on port 53 of every address leaves names unresolved, not the network down
+      if (!network.isDefault)
+        await this.dns
+          .listen(network.gateway)
+          .catch((err) =>
+            console.error(`network ${network.name}: no DNS on ${network.gateway}: ${err.message}`),
+          );
     } catch (err) {
       this.bridgesUp.delete(network.bridge);
       await deleteLinks([network.bridge]);
@@ -428,10 +439,32 @@ export class NetworkService {
     });
   }
 
+  private resolve(asker: string, name: string): string[] | undefined {
+    return resolveIn(this.store.all(), asker, name);
+  }
+
+  /** This service's interfaces and table still in the kernel (after teardown: none, unless it failed). */
+  async leftovers(): Promise<string[]> {
+    const mine = new Set(
+      this.store
+        .all()
+        .flatMap((n) => [
+          n.bridge,
+          ...Object.values(n.endpoints).flatMap((e) => (e.hostIf ? [e.hostIf] : [])),
+        ]),
+    );
+    const links = (await linkNames()).filter((l) => mine.has(l));
+    const tables = await runTool('nft', ['list', 'tables'], '');
+    return new RegExp(`^table ip ${this.options.nftTable}$`, 'm').test(tables)
+      ? [...links, `table ${this.options.nftTable}`]
+      : links;
+  }
+
   /** Removes every bridge and the firewall table (tests, uninstall); records stay. */
   teardown(): Promise<void> {
     return this.serial(async () => {
       this.ports.releaseAll();
+      this.dns.closeAll();
       const ifs = this.store
         .all()
         .flatMap((n) => [
@@ -443,6 +476,24 @@ export class NetworkService {
       await deleteTable(this.options.nftTable).catch(() => {});
     });
   }
+}
+
+/**
+ * What the DNS server answers: the containers that share a user network with
+ * the asker, by name, alias or short id, with their address on that network.
+ */
+function resolveIn(networks: NetworkRecord[], asker: string, name: string): string[] | undefined {
+  const out: string[] = [];
+  for (const n of networks) {
+    const endpoints = Object.values(n.endpoints);
+    if (n.isDefault || !endpoints.some((e) => e.ip === asker)) continue;
+    for (const e of endpoints) {
+      if (!e.ip) continue;
+      const names = [e.containerName, ...e.aliases].map((x) => x.toLowerCase());
+      if (names.includes(name) || (name.length >= 12 && e.containerId.startsWith(name))) out.push(e.ip);
+    }
+  }
+  return out.length > 0 ? out : undefined;
 }
 
 function takenIn(network: NetworkRecord, except?: string): Set<number> {

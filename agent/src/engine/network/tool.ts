@@ -27,6 +27,8 @@ export function runTool(cmd: string, args: string[], input: string): Promise<str
           new EngineError('internal', `${cmd} ${args.join(' ')} failed: ${err.trim() || `exit ${code}`}`),
         );
     });
+    // a tool that fails early closes its stdin: its exit status reports that, not EPIPE
+    child.stdin.on('error', () => {});
     child.stdin.end(input);
   });
 }
