@@ -4,11 +4,9 @@
  * installed (started here with its own data root and stopped by its pid).
  *   node --import tsx bench/docker-run.ts [runs]
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { AgentUnderTest, DOCKER_CLI } from '../agent/src/docker-api/testing/agent-under-test.ts';
-import { busyboxArchive } from '../agent/src/engine/images/testing/busybox-image.ts';
+import { withDockerd } from './dockerd.ts';
 import { msSince, report } from './stats.ts';
 
 process.stdout.on('error', () => {});
@@ -32,44 +30,7 @@ try {
   await agent.stop();
 }
 
-if (!existsSync('/usr/bin/dockerd')) {
-  console.log('dockerd: not installed (apt-get install -y docker.io to compare)');
-} else {
-  const dir = mkdtempSync('/tmp/berthbench-dockerd-');
-  const sock = join(dir, 'docker.sock');
-  const env = { ...process.env, DOCKER_HOST: `unix://${sock}` };
-  let dockerd: ChildProcess | undefined;
-  try {
-    dockerd = spawn(
-      '/usr/bin/dockerd',
-      [
-        '--data-root',
-        join(dir, 'data'),
-        '--exec-root',
-        join(dir, 'exec'),
-        '--pidfile',
-        join(dir, 'dockerd.pid'),
-        '-H',
-        `unix://${sock}`,
-        '--bridge',
-        'none',
-        '--iptables=false',
-      ],
-      { stdio: 'ignore' },
-    );
-    for (let i = 0; i < 100 && spawnSync(DOCKER_CLI, ['version'], { env }).status !== 0; i++) {
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    const archive = join(dir, 'busybox.tar');
-    writeFileSync(archive, busyboxArchive().archive);
-    spawnSync(DOCKER_CLI, ['load', '-i', archive], { env });
-    report('dockerd: docker run --rm busybox true', timeRuns(env));
-  } finally {
-    if (dockerd?.pid) {
-      dockerd.kill('SIGTERM');
-      await new Promise((r) => dockerd?.once('exit', r));
-    }
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+await withDockerd(['--bridge', 'none', '--iptables=false'], async (env) => {
+  report('dockerd: docker run --rm busybox true', timeRuns(env));
+});
 process.exit(0);
