@@ -48,7 +48,20 @@ describe('docker CLI: networking across agent restarts', () => {
       .filter((l) => l.includes('dnat to'));
 
   test('leases and published ports survive a SIGKILL of the agent; what ended meanwhile is released', async () => {
-    const keep = await ok('run', '-d', '-p', '18181:80', 'busybox', 'nc', '-ll', '-p', '80', '-e', 'echo', 'kept');
+    const keep = await ok(
+      'run',
+      '-d',
+      '-p',
+      '18181:80',
+      'busybox',
+      'nc',
+      '-ll',
+      '-p',
+      '80',
+      '-e',
+      'echo',
+      'kept',
+    );
     const gone = await ok('run', '-d', '-p', '18182:80', 'busybox', 'sleep', '300');
     const keepIp = await ok('inspect', '-f', '{{.NetworkSettings.IPAddress}}', keep);
     const gonePid = Number(await ok('inspect', '-f', '{{.State.Pid}}', gone));
@@ -59,9 +72,17 @@ describe('docker CLI: networking across agent restarts', () => {
     process.kill(gonePid, 'SIGKILL'); // ends while no agent watches
     agent = await agent.restart();
 
-    assert.equal(await eventually(() => tcpRead(18181)), 'kept\n', 'the port still leads to the running container');
+    assert.equal(
+      await eventually(() => tcpRead(18181)),
+      'kept\n',
+      'the port still leads to the running container',
+    );
     const rules = dnatRules();
-    assert.equal(rules.length, 1, `one rule, no duplicate, none for the ended container:\n${rules.join('\n')}`);
+    assert.equal(
+      rules.length,
+      1,
+      `one rule, no duplicate, none for the ended container:\n${rules.join('\n')}`,
+    );
     assert.match(rules[0]!, new RegExp(`dport 18181 dnat to ${keepIp.replace(/\./g, '\\.')}:80`));
     const again = await ok('run', '-d', '-p', '18181:80', 'busybox', 'true').catch((e: Error) => e.message);
     assert.match(String(again), /port is already allocated/, 'the kept port is still held');

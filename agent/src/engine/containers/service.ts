@@ -614,6 +614,7 @@ export class ContainerService {
       throw err;
     }
     this.deps.store.releaseName(oldName, record.id);
+    await this.deps.network.rename(record.id, name);
     this.deps.events.publish('container', 'rename', record.id, { name, oldName: `/${oldName}` });
   }
 }

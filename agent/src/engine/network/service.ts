@@ -281,6 +281,16 @@ export class NetworkService {
     });
   }
 
+  /** `docker rename`: DNS answers to the new name. */
+  rename(containerId: string, name: string): Promise<void> {
+    return this.serial(async () => {
+      for (const { network, endpoint } of this.networksOf(containerId)) {
+        endpoint.containerName = name;
+        await this.store.save(network);
+      }
+    });
+  }
+
   /** Gives back what a stopped container held: leases, host ports, veth pairs, rules. */
   down(containerId: string): Promise<void> {
     return this.serial(async () => {
