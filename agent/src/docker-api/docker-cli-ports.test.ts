@@ -97,6 +97,8 @@ describe('docker CLI: bridge network and published ports', () => {
     assert.equal(await tcpRead('127.0.0.1', 18080), 'hello\n');
     assert.equal(await tcpRead(hostAddress(), 18080), 'hello\n');
     assert.equal(await remote.exec(['busybox', 'nc', remote.hostAddress, '18080']), 'hello\n');
+    const hairpin = await docker('run', '--rm', 'busybox', 'nc', hostAddress(), '18080');
+    assert.equal(hairpin.stdout, 'hello\n', `another container through the host address: ${hairpin.stderr}`);
     const port = await docker('port', id);
     const local = /^81\/tcp -> 127\.0\.0\.1:(\d+)$/m.exec(port.stdout);
     assert.ok(local, port.stdout);

@@ -41,6 +41,8 @@ export function renderRuleset(table: string, networks: FirewallNetwork[], ports:
       postrouting.push(`    ip saddr ${n.subnet} oifname != ${q(n.bridge)} masquerade`);
     // a published port reached on 127.0.0.1: the container must answer the bridge, not its own loopback
     postrouting.push(`    oifname ${q(n.bridge)} ip saddr 127.0.0.0/8 masquerade`);
+    // hairpin: a container reaching a published port of its own bridge must see the answer come back through the host
+    postrouting.push(`    iifname ${q(n.bridge)} oifname ${q(n.bridge)} ct status dnat masquerade`);
     forward.push(`    iifname ${q(n.bridge)} oifname ${q(n.bridge)} ${n.icc ? 'accept' : 'drop'}`);
     if (n.internal) forward.push(`    iifname ${q(n.bridge)} drop`, `    oifname ${q(n.bridge)} drop`);
   }
