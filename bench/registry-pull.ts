@@ -5,16 +5,16 @@
  * installed (its own data root, image removed between runs).
  *   node --import tsx bench/registry-pull.ts [runs]
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { goArch, layerTar, sha256 } from '../agent/src/engine/images/testing/image-archive-builder.ts';
 import { rawPushImage } from '../agent/src/engine/registry/testing/raw-push.ts';
 import { registryAvailable, startRegistry } from '../agent/src/engine/registry/testing/registry-server.ts';
 import { registryTestKit } from '../agent/src/engine/registry/testing/registry-test-kit.ts';
+import { withDockerd } from './dockerd.ts';
 import { msSince, report } from './stats.ts';
 
 process.stdout.on('error', () => {});
@@ -65,52 +65,18 @@ try {
   }
   report('berth: pull 5 layers ~100 MB, cold store', times);
 
-  if (!existsSync('/usr/bin/dockerd')) {
-    console.log('dockerd: not installed (apt-get install -y docker.io to compare)');
-  } else {
-    const dir = mkdtempSync(join(tmpdir(), 'berthbench-dockerd-'));
-    const sock = join(dir, 'docker.sock');
-    const env = { ...process.env, DOCKER_HOST: `unix://${sock}` };
-    let dockerd: ChildProcess | undefined;
-    try {
-      dockerd = spawn(
-        '/usr/bin/dockerd',
-        [
-          '--data-root',
-          join(dir, 'data'),
-          '--exec-root',
-          join(dir, 'exec'),
-          '--pidfile',
-          join(dir, 'dockerd.pid'),
-          '-H',
-          `unix://${sock}`,
-          '--bridge',
-          'none',
-          '--iptables=false',
-        ],
-        { stdio: 'ignore' },
-      );
-      for (let i = 0; i < 100 && spawnSync(DOCKER_CLI, ['version'], { env }).status !== 0; i++) {
-        await new Promise((r) => setTimeout(r, 200));
-      }
-      const dockerTimes: number[] = [];
-      for (let i = 0; i < runs + 1; i++) {
-        const t0 = process.hrtime.bigint();
-        const r = spawnSync(DOCKER_CLI, ['pull', '-q', ref], { env, encoding: 'utf8' });
-        if (r.status !== 0) throw new Error(`docker pull failed: ${r.stderr}`);
-        if (i > 0) dockerTimes.push(msSince(t0));
-        spawnSync(DOCKER_CLI, ['rmi', '-f', ref], { env });
-        spawnSync(DOCKER_CLI, ['image', 'prune', '-af'], { env });
-      }
-      report('dockerd: docker pull, same image', dockerTimes);
-    } finally {
-      if (dockerd?.pid) {
-        process.kill(dockerd.pid, 'SIGTERM');
-        await new Promise((r) => dockerd?.once('exit', r));
-      }
-      rmSync(dir, { recursive: true, force: true });
+  await withDockerd(['--bridge', 'none', '--iptables=false'], async (env) => {
+    const dockerTimes: number[] = [];
+    for (let i = 0; i < runs + 1; i++) {
+      const t0 = process.hrtime.bigint();
+      const r = spawnSync(DOCKER_CLI, ['pull', '-q', ref], { env, encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`docker pull failed: ${r.stderr}`);
+      if (i > 0) dockerTimes.push(msSince(t0));
+      spawnSync(DOCKER_CLI, ['rmi', '-f', ref], { env });
+      spawnSync(DOCKER_CLI, ['image', 'prune', '-af'], { env });
     }
-  }
+    report('dockerd: docker pull, same image', dockerTimes);
+  });
 } finally {
   await registry.stop();
   kit.cleanup();

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { replyServer } from '../engine/network/testing-servers.ts';
 import { AgentUnderTest } from './testing/agent-under-test.ts';
 
 function tcpRead(port: number): Promise<string> {
@@ -48,20 +49,7 @@ describe('docker CLI: networking across agent restarts', () => {
       .filter((l) => l.includes('dnat to'));
 
   test('leases and published ports survive a SIGKILL of the agent; what ended meanwhile is released', async () => {
-    const keep = await ok(
-      'run',
-      '-d',
-      '-p',
-      '18181:80',
-      'busybox',
-      'nc',
-      '-ll',
-      '-p',
-      '80',
-      '-e',
-      'echo',
-      'kept',
-    );
+    const keep = await ok('run', '-d', '-p', '18181:80', ...replyServer(80, 'kept'));
     const gone = await ok('run', '-d', '-p', '18182:80', 'busybox', 'sleep', '300');
     const keepIp = await ok('inspect', '-f', '{{.NetworkSettings.IPAddress}}', keep);
     const gonePid = Number(await ok('inspect', '-f', '{{.State.Pid}}', gone));

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { replyServer } from '../engine/network/testing-servers.ts';
 import { AgentUnderTest } from './testing/agent-under-test.ts';
 
 /** User-defined networks through the docker CLI: create, inspect, DNS by name, isolation, connect/disconnect. */
@@ -133,14 +134,7 @@ describe('docker CLI: user-defined networks', () => {
       'berthtest-web',
       '--network-alias',
       'www',
-      'busybox',
-      'nc',
-      '-ll',
-      '-p',
-      '80',
-      '-e',
-      'echo',
-      'web',
+      ...replyServer(80, 'web'),
     );
     const byName = await docker(
       'run',

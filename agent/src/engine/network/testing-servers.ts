@@ -51,3 +51,8 @@ setTimeout(()=>process.exit(3),5000);`;
   await once(child, 'close');
   return out.trim();
 }
+
+/** `docker run` arguments for a busybox container that answers every TCP connection on `port` with `text`. */
+export function replyServer(port: number, text: string): string[] {
+  return ['busybox', 'nc', '-ll', '-p', String(port), '-e', 'echo', text];
+}
