@@ -247,5 +247,10 @@ describe('docker CLI: user-defined networks', () => {
     assert.match(custom, /^nameserver 192\.0\.2\.53$/m);
     assert.match(custom, /^search example\.org$/m);
     await ok('network', 'rm', 'berthtest-dns');
+    await ok('network', 'create', '--internal', '--subnet', subnet(6), 'berthtest-internal');
+    const routes = await ok('run', '--rm', '--network', 'berthtest-internal', 'busybox', 'ip', 'route');
+    assert.doesNotMatch(routes, /default/, 'an internal network has no way out');
+    assert.match(routes, /dev eth0/);
+    await ok('network', 'rm', 'berthtest-internal');
   });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { connect } from 'node:net';
+import { once } from 'node:events';
+import { connect, createServer } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { after, before, describe, test } from 'node:test';
 import { TestHost } from '../engine/network/test-host.ts';
@@ -162,6 +163,58 @@ describe('docker CLI: bridge network and published ports', () => {
     } finally {
       server.kill();
     }
+  });
+
+  test('a host port taken by another program is refused, leaving no rule or running container', async () => {
+    const squatter = createServer().listen(18090, '127.0.0.1');
+    await once(squatter, 'listening');
+    try {
+      const r = await docker(
+        'run',
+        '-d',
+        '--name',
+        'berthtest-squat',
+        '-p',
+        '127.0.0.1:18090:80',
+        'busybox',
+        'sleep',
+        '30',
+      );
+      assert.notEqual(r.code, 0);
+      assert.match(r.stderr, /127\.0\.0\.1:18090\/tcp: port is already allocated/);
+      const table = spawnSync('nft', ['list', 'table', 'ip', agent.network.nftTable], {
+        encoding: 'utf8',
+      }).stdout;
+      assert.doesNotMatch(table, /18090/);
+      assert.equal(
+        (await docker('inspect', '-f', '{{.State.Running}}', 'berthtest-squat')).stdout,
+        'false\n',
+      );
+      await docker('rm', '-f', 'berthtest-squat');
+    } finally {
+      squatter.close();
+    }
+  });
+
+  test('--network container:<id> shares that container’s interface and address', async () => {
+    const a = (await docker('run', '-d', 'busybox', 'sleep', '300')).stdout.trim();
+    const ip = (await docker('inspect', '-f', '{{.NetworkSettings.IPAddress}}', a)).stdout.trim();
+    const r = await docker(
+      'run',
+      '--rm',
+      '--network',
+      `container:${a}`,
+      'busybox',
+      'ip',
+      '-4',
+      '-o',
+      'addr',
+      'show',
+      'eth0',
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`inet ${ip.replace(/\./g, '\\.')}/`));
+    await docker('rm', '-f', a);
   });
 
   test('-P publishes every exposed port on a free host port', async () => {
