@@ -1,33 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { replyServer } from '../engine/network/testing-servers.ts';
+import { replyServer, tcpRead } from '../engine/network/testing-servers.ts';
 import { AgentUnderTest } from './testing/agent-under-test.ts';
-
-function tcpRead(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const s = connect({ host: '127.0.0.1', port });
-    s.setTimeout(5000, () => s.destroy(new Error('timeout')));
-    s.on('data', (d) => {
-      out += d;
-    });
-    s.on('end', () => resolve(out));
-    s.on('error', reject);
-  });
-}
-
-async function eventually(read: () => Promise<string>): Promise<string> {
-  for (let i = 0; ; i++) {
-    try {
-      return await read();
-    } catch (err) {
-      if (i === 50) throw err;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
 
 /** An agent restart (also after SIGKILL) keeps leases and rules of running containers and drops the rest. */
 describe('docker CLI: networking across agent restarts', () => {
@@ -53,7 +28,7 @@ describe('docker CLI: networking across agent restarts', () => {
     const gone = await ok('run', '-d', '-p', '18182:80', 'busybox', 'sleep', '300');
     const keepIp = await ok('inspect', '-f', '{{.NetworkSettings.IPAddress}}', keep);
     const gonePid = Number(await ok('inspect', '-f', '{{.State.Pid}}', gone));
-    assert.equal(await eventually(() => tcpRead(18181)), 'kept\n');
+    assert.equal(await tcpRead('127.0.0.1', 18181), 'kept\n');
     assert.equal(dnatRules().length, 2);
 
     agent.kill9();
@@ -61,7 +36,7 @@ describe('docker CLI: networking across agent restarts', () => {
     agent = await agent.restart();
 
     assert.equal(
-      await eventually(() => tcpRead(18181)),
+      await tcpRead('127.0.0.1', 18181),
       'kept\n',
       'the port still leads to the running container',
     );

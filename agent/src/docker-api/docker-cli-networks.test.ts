@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { replyServer } from '../engine/network/testing-servers.ts';
+import { replyServer, tcpRead } from '../engine/network/testing-servers.ts';
 import { AgentUnderTest } from './testing/agent-under-test.ts';
 
 /** User-defined networks through the docker CLI: create, inspect, DNS by name, isolation, connect/disconnect. */
@@ -252,5 +252,37 @@ describe('docker CLI: user-defined networks', () => {
     assert.doesNotMatch(routes, /default/, 'an internal network has no way out');
     assert.match(routes, /dev eth0/);
     await ok('network', 'rm', 'berthtest-internal');
+    await ok(
+      'network',
+      'create',
+      '--subnet',
+      subnet(7),
+      '-o',
+      'com.docker.network.bridge.enable_icc=false',
+      'berthtest-noicc',
+    );
+    const server = await ok('run', '-d', '--network', 'berthtest-noicc', ...replyServer(80, 'icc'));
+    const serverIp = await ok(
+      'inspect',
+      '-f',
+      '{{(index .NetworkSettings.Networks "berthtest-noicc").IPAddress}}',
+      server,
+    );
+    assert.equal(await tcpRead(serverIp, 80), 'icc\n', 'the host reaches it');
+    const blocked = await docker(
+      'run',
+      '--rm',
+      '--network',
+      'berthtest-noicc',
+      'busybox',
+      'nc',
+      '-w',
+      '2',
+      serverIp,
+      '80',
+    );
+    assert.equal(blocked.stdout, '', 'enable_icc=false: containers of one network cannot talk');
+    await ok('rm', '-f', server);
+    await ok('network', 'rm', 'berthtest-noicc');
   });
 });

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { connect, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { after, before, describe, test } from 'node:test';
 import { TestHost } from '../engine/network/test-host.ts';
-import { startServerIn, udpAsk } from '../engine/network/testing-servers.ts';
+import { startServerIn, tcpRead, tcpReadOnce, udpAsk } from '../engine/network/testing-servers.ts';
 import { AgentUnderTest } from './testing/agent-under-test.ts';
 
 /** The host's own non-loopback IPv4 address (not one of the test bridges). */
@@ -16,31 +16,6 @@ function hostAddress(): string {
     if (v4) return v4.address;
   }
   throw new Error('no host address');
-}
-
-/** The server in a container that was just started may not listen yet: refused connections are tried again for a while. */
-async function tcpRead(host: string, port: number): Promise<string> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await tcpReadOnce(host, port);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ECONNREFUSED' || attempt === 50) throw err;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
-
-function tcpReadOnce(host: string, port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const s = connect({ host, port }, () => {});
-    s.setTimeout(5000, () => s.destroy(new Error(`timeout reading ${host}:${port}`)));
-    s.on('data', (d) => {
-      out += d;
-    });
-    s.on('end', () => resolve(out));
-    s.on('error', reject);
-  });
 }
 
 /** Bridge networking through the docker CLI: addresses, published ports, outbound NAT, cleanup. */

@@ -1,7 +1,8 @@
 import { runTool } from './tool.ts';
 
 /**
- * Berth's firewall: one nftables table of its own (`ip <table>`), rendered
+ * Berth's firewall: one nftables table of its own (`ip <table>`, and
+ * `bridge <table>` while a network refuses inter-container traffic), rendered
  * whole from the networks and published ports and swapped in by one
  * `nft -f -` transaction. Other tables are never read or touched; a
  * re-render is idempotent, so reconciling at start leaves no duplicates and
@@ -14,6 +15,8 @@ export interface FirewallNetwork {
   internal: boolean;
   icc: boolean;
   masquerade: boolean;
+  /** the host ends of its containers' veth pairs: the bridge's ports */
+  ports: string[];
 }
 
 export interface PortRule {
@@ -43,6 +46,7 @@ export function renderRuleset(table: string, networks: FirewallNetwork[], ports:
     postrouting.push(`    oifname ${q(n.bridge)} ip saddr 127.0.0.0/8 masquerade`);
     // hairpin: a container reaching a published port of its own bridge must see the answer come back through the host
     postrouting.push(`    iifname ${q(n.bridge)} oifname ${q(n.bridge)} ct status dnat masquerade`);
+    // only seen here when br_netfilter is loaded; the bridge table below refuses it at layer 2 otherwise
     forward.push(`    iifname ${q(n.bridge)} oifname ${q(n.bridge)} ${n.icc ? 'accept' : 'drop'}`);
     if (n.internal) forward.push(`    iifname ${q(n.bridge)} drop`, `    oifname ${q(n.bridge)} drop`);
   }
@@ -54,9 +58,28 @@ export function renderRuleset(table: string, networks: FirewallNetwork[], ports:
       `    oifname ${bridgeSet} drop`,
     );
   }
+  const noIcc = networks
+    .filter((n) => !n.icc && n.ports.length > 0)
+    .map((n) => {
+      const ports = `{ ${n.ports.map(q).join(', ')} }`;
+      return `    iifname ${ports} oifname ${ports} drop`;
+    });
   return [
     `table ip ${table} {}`,
     `delete table ip ${table}`,
+    `table bridge ${table} {}`,
+    `delete table bridge ${table}`,
+    // enable_icc=false: frames between two ports of one bridge never reach IP, so they are dropped here
+    ...(noIcc.length > 0
+      ? [
+          `table bridge ${table} {`,
+          '  chain forward {',
+          '    type filter hook forward priority filter; policy accept;',
+          ...noIcc,
+          '  }',
+          '}',
+        ]
+      : []),
     `table ip ${table} {`,
     '  chain publish {',
     ...publish,
@@ -87,5 +110,9 @@ export async function applyRuleset(ruleset: string): Promise<void> {
 }
 
 export async function deleteTable(table: string): Promise<void> {
-  await runTool('nft', ['-f', '-'], `table ip ${table} {}\ndelete table ip ${table}\n`);
+  await runTool(
+    'nft',
+    ['-f', '-'],
+    `table ip ${table} {}\ndelete table ip ${table}\ntable bridge ${table} {}\ndelete table bridge ${table}\n`,
+  );
 }

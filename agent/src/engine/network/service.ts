@@ -239,8 +239,9 @@ export class NetworkService {
         if (primary && publish.length > 0) {
           primary.endpoint.ports = await this.reservePorts(publish);
           await this.store.save(primary.network);
-          await this.applyFirewall();
         }
+        // published ports and networks without inter-container traffic have rules per container
+        if (publish.length > 0 || joined.some((j) => !j.network.icc)) await this.applyFirewall();
         return {
           addresses: wires.map((w) => w.endpoint.ip!),
           nameservers: wires
@@ -271,6 +272,7 @@ export class NetworkService {
       const endpoint = network.endpoints[container.id]!;
       try {
         await this.lease(network, endpoint, this.networksOf(container.id).length - 1);
+        if (!network.icc) await this.applyFirewall();
         await this.wire(pid, network, endpoint, this.networksOf(container.id).length === 1);
       } catch (err) {
         await this.releaseEndpoint(network, endpoint).catch(() => {});
@@ -332,7 +334,7 @@ export class NetworkService {
   }
 
   private async releaseEndpoint(network: NetworkRecord, endpoint: Endpoint): Promise<void> {
-    const hadPorts = endpoint.ports.length > 0;
+    const hadRules = endpoint.ports.length > 0 || (!network.icc && endpoint.hostIf !== undefined);
     for (const p of endpoint.ports) this.ports.release(p.protocol, p.hostIp, p.hostPort);
     const hostIf = endpoint.hostIf;
     endpoint.ports = [];
@@ -341,7 +343,7 @@ export class NetworkService {
     endpoint.hostIf = undefined;
     endpoint.containerIf = undefined;
     await this.store.save(network);
-    if (hadPorts) await this.applyFirewall();
+    if (hadRules) await this.applyFirewall();
     if (hostIf) await deleteLinks([hostIf]);
   }
 
@@ -398,7 +400,11 @@ export class NetworkService {
         e.ip ? e.ports.map((p) => ({ ...p, containerIp: e.ip! })) : [],
       ),
     );
-    return applyRuleset(renderRuleset(this.options.nftTable, up, rules));
+    const networks = up.map((n) => ({
+      ...n,
+      ports: Object.values(n.endpoints).flatMap((e) => (e.hostIf ? [e.hostIf] : [])),
+    }));
+    return applyRuleset(renderRuleset(this.options.nftTable, networks, rules));
   }
 
   /**
@@ -465,9 +471,10 @@ export class NetworkService {
     );
     const links = (await linkNames()).filter((l) => mine.has(l));
     const tables = await runTool('nft', ['list', 'tables'], '');
-    return new RegExp(`^table ip ${this.options.nftTable}$`, 'm').test(tables)
-      ? [...links, `table ${this.options.nftTable}`]
-      : links;
+    const left = tables
+      .split('\n')
+      .filter((t) => new RegExp(`^table (ip|bridge) ${this.options.nftTable}$`).test(t));
+    return [...links, ...left];
   }
 
   /** Removes every bridge and the firewall table (tests, uninstall); records stay. */

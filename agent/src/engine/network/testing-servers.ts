@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { connect } from 'node:net';
 
 /**
  * Small servers tests run inside a network namespace they made or a
@@ -55,4 +56,29 @@ setTimeout(()=>process.exit(3),5000);`;
 /** `docker run` arguments for a busybox container that answers every TCP connection on `port` with `text`. */
 export function replyServer(port: number, text: string): string[] {
   return ['busybox', 'nc', '-ll', '-p', String(port), '-e', 'echo', text];
+}
+
+/** The server in a container that was just started may not listen yet: refused connections are tried again for a while. */
+export async function tcpRead(host: string, port: number): Promise<string> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await tcpReadOnce(host, port);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ECONNREFUSED' || attempt === 50) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+export function tcpReadOnce(host: string, port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const s = connect({ host, port }, () => {});
+    s.setTimeout(5000, () => s.destroy(new Error(`timeout reading ${host}:${port}`)));
+    s.on('data', (d) => {
+      out += d;
+    });
+    s.on('end', () => resolve(out));
+    s.on('error', reject);
+  });
 }
