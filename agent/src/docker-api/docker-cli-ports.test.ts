@@ -166,6 +166,8 @@ describe('docker CLI: bridge network and published ports', () => {
         'false\n',
       );
       await docker('rm', '-f', 'berthtest-squat');
+      const v6 = await docker('run', '-d', '-p', '[::1]:18091:80', 'busybox', 'true');
+      assert.match(v6.stderr, /IPv4 only/);
     } finally {
       squatter.close();
     }

@@ -7,7 +7,10 @@ export const PortBinding = z
     containerPort: z.number().int().min(1).max(65535),
     protocol: z.enum(['tcp', 'udp']).default('tcp'),
     /** empty: every host address */
-    hostIp: z.string().default(''),
+    hostIp: z
+      .string()
+      .regex(/^$|^\d{1,3}(\.\d{1,3}){3}$/, 'must be an IPv4 address: Berth publishes ports on IPv4 only')
+      .default(''),
     /** 0: a free port picked by the engine; with hostPortEnd: the first free one in the range */
     hostPort: z.number().int().min(0).max(65535).default(0),
     hostPortEnd: z.number().int().min(0).max(65535).optional(),
