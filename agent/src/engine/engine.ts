@@ -64,7 +64,12 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
   const cgroups = await createCgroupManager({ parent: options.cgroupParent ?? 'berth' });
   await mkdir(layout.tasks, { recursive: true, mode: 0o700 });
   const runtime = new Runtime({ tasksDir: layout.tasks });
-  const networks = new NetworkService(NetworkOptions.parse(options.network ?? {}), layout.networks, events);
+  const networks = new NetworkService(
+    NetworkOptions.parse(options.network ?? {}),
+    layout.networks,
+    layout.netns,
+    events,
+  );
   await networks.open();
   const containers = new ContainerService({
     network: networks,

@@ -63,8 +63,8 @@ export function portsToPublish(record: ContainerRecord): PortBinding[] {
 export interface NetworkLaunch {
   /** the net namespace entry for the runtime spec; none: the host's */
   namespace?: Namespace;
-  /** wires the container's namespace once its init exists */
-  wire?: (pid: number) => Promise<void>;
+  /** resolves once the namespace is wired; the container must not start before */
+  ready?: Promise<void>;
 }
 
 /**
@@ -92,7 +92,7 @@ export async function prepareNetwork(
     const attachment = await network.up({ id: record.id, name: record.name }, portsToPublish(record));
     addresses = attachment.addresses;
     nameservers = attachment.nameservers;
-    launch = { namespace: { type: 'network' }, wire: attachment.wire };
+    launch = { namespace: { type: 'network', path: attachment.netns }, ready: attachment.ready };
   }
   await writeFile(record.hostsPath, hostsFile(record.hostname, addresses.slice(0, 1), net.extraHosts));
   await writeFile(

@@ -1,6 +1,6 @@
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { HostCgroupManager } from '../cgroups/index.ts';
+import type { HostCgroup, HostCgroupManager } from '../cgroups/index.ts';
 import type { CgroupResources } from '../cgroups/types.ts';
 import { EngineError } from '../errors.ts';
 import type { EventBus } from '../events/event-bus.ts';
@@ -222,7 +222,8 @@ export class ContainerService {
   private async launch(record: ContainerRecord): Promise<void> {
     const { cgroups, tasks, snapshotter, store } = this.deps;
     const snapshot = await snapshotter.get(record.id);
-    const cgroup = await cgroups.create(record.id, record.spec.host.resources);
+    let cgroup: HostCgroup | undefined;
+    let netReady: Promise<void> | undefined;
     try {
       const net = await prepareNetwork(
         this.deps.network,
@@ -230,7 +231,11 @@ export class ContainerService {
         await (this.deps.hostResolvConf ?? readHostResolvConf)(),
         (ref) => store.get(ref),
       );
+      // the namespace is wired while the cgroup and the spec are made
+      netReady = net.ready;
+      cgroup = await cgroups.create(record.id, record.spec.host.resources);
       const spec = withNetNamespace(await this.runtimeSpec(record, snapshot.mergedDir), net.namespace);
+      await net.ready;
       const attachers = this.pendingAttaches.get(record.id) ?? [];
       this.pendingAttaches.delete(record.id);
       const copyUps = record.spec.host.mounts.flatMap((m) =>
@@ -238,10 +243,9 @@ export class ContainerService {
       );
       // between setup and exec: the rootfs is mounted at MergedDir, the command has not run yet
       const beforeExec =
-        attachers.length === 0 && copyUps.length === 0 && !net.wire
+        attachers.length === 0 && copyUps.length === 0
           ? undefined
-          : async (pid: number) => {
-              await net.wire?.(pid);
+          : async () => {
               for (const v of copyUps) await this.copyUp(v.name, join(snapshot.mergedDir, v.target));
               for (const a of attachers) a.resolve(await tasks.attach(record.id, { stdin: a.stdin }));
             };
@@ -277,8 +281,9 @@ export class ContainerService {
       await store.save(record);
     } catch (err) {
       await tasks.cleanup(record.id).catch(() => {});
+      await netReady?.catch(() => {});
       await this.deps.network.down(record.id).catch(() => {});
-      await cgroup.destroy().catch(() => {});
+      await cgroup?.destroy().catch(() => {});
       // as Docker: the run ended before it began, with 127/126 for a command that cannot run
       const exitCode = startFailureExitCode(err) ?? 128;
       record.state = {

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { ipBatch, runTool } from './tool.ts';
 
 /** Bridges and veth pairs: what the kernel holds for each network and endpoint. */
@@ -50,24 +50,53 @@ export interface EndpointConfig {
   gateway?: string;
 }
 
+function insideLines(e: EndpointConfig): string[] {
+  return [
+    `addr add ${e.address} dev ${e.containerIf}`,
+    `link set ${e.containerIf} up`,
+    ...(e.gateway ? [`route add default via ${e.gateway}`] : []),
+  ];
+}
+
 /**
- * A veth pair made with its peer already in the container's namespace (one
- * host-side batch), then the peer addressed and up inside it (one batch there).
+ * A new network namespace, bind-mounted at `path` for the container to join,
+ * with its first interface: `unshare` makes it and runs one `ip -batch` in it
+ * that creates the veth pair (the host end sent to the agent's namespace),
+ * addresses it and sets the default route; one more batch puts the host end
+ * on the bridge. Two processes, run before the container's own start so the
+ * runtime takes its one-call path.
  */
-export async function attachEndpoint(pid: number, e: EndpointConfig): Promise<void> {
+export async function createNetns(path: string, e: EndpointConfig): Promise<void> {
+  await writeFile(path, '', { mode: 0o444 });
+  await runTool(
+    'unshare',
+    [`--net=${path}`, 'ip', '-batch', '-'],
+    `${[
+      'link set lo up',
+      `link add ${e.containerIf} address ${e.mac} mtu ${e.mtu} type veth peer name ${e.hostIf} mtu ${e.mtu} netns ${process.pid}`,
+      ...insideLines(e),
+    ].join('\n')}\n`,
+  );
+  await ipBatch([`link set ${e.hostIf} master ${e.bridge} up`]);
+}
+
+/** Unmounts and removes a namespace made by createNetns; gone already is fine. */
+export async function removeNetns(path: string): Promise<void> {
+  await runTool('umount', [path], '').catch(() => {});
+  await rm(path, { force: true });
+}
+
+/**
+ * One more interface in an existing namespace (a second network, or a
+ * running container's `network connect`): the veth pair made with its peer
+ * already inside (one host batch), then addressed there (one batch inside).
+ */
+export async function attachEndpoint(netns: string, e: EndpointConfig): Promise<void> {
   await ipBatch([
-    `link add ${e.hostIf} mtu ${e.mtu} type veth peer name ${e.containerIf} address ${e.mac} mtu ${e.mtu} netns ${pid}`,
+    `link add ${e.hostIf} mtu ${e.mtu} type veth peer name ${e.containerIf} address ${e.mac} mtu ${e.mtu} netns ${netns}`,
     `link set ${e.hostIf} master ${e.bridge} up`,
   ]);
-  await ipBatch(
-    [
-      'link set lo up',
-      `addr add ${e.address} dev ${e.containerIf}`,
-      `link set ${e.containerIf} up`,
-      ...(e.gateway ? [`route add default via ${e.gateway}`] : []),
-    ],
-    pid,
-  );
+  await ipBatch(insideLines(e), netns);
 }
 
 /** Subnets the host routes to, other than through `ours`: a new network must not overlap them. */

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { EngineError } from '../errors.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import {
@@ -12,7 +13,16 @@ import { DnsServer } from './dns-server.ts';
 import { applyRuleset, deleteTable, type PortRule, renderRuleset } from './firewall.ts';
 import { allocateAddress, claimAddress } from './ipam.ts';
 import { formatIp, macFor, parseCidr, parseIp } from './ipv4.ts';
-import { attachEndpoint, createBridge, deleteLinks, hostRouteSubnets, linkNames } from './links.ts';
+import {
+  attachEndpoint,
+  createBridge,
+  createNetns,
+  deleteLinks,
+  type EndpointConfig,
+  hostRouteSubnets,
+  linkNames,
+  removeNetns,
+} from './links.ts';
 import { NetworkStore } from './network-store.ts';
 import { ifName, type NetworkOptions } from './options.ts';
 import { PortReservations } from './port-reservations.ts';
@@ -26,13 +36,15 @@ export interface ContainerRef {
   name: string;
 }
 
-/** A container's networking for one start: addresses for /etc/hosts, DNS, and the step that wires its netns. */
+/** A container's networking for one start: addresses for /etc/hosts, DNS, and its namespace. */
 export interface Attachment {
   addresses: string[];
   /** the agent's DNS server, for containers on a user network */
   nameservers: string[];
-  /** runs once the container's netns exists (its init's pid), before its command */
-  wire(pid: number): Promise<void>;
+  /** the namespace the container joins (bind-mounted file), made and wired by `ready` */
+  netns: string;
+  /** resolves once the namespace has its interfaces; the container must not start before */
+  ready: Promise<void>;
 }
 
 /**
@@ -51,6 +63,8 @@ export class NetworkService {
   constructor(
     private readonly options: NetworkOptions,
     root: string,
+    /** where containers' namespaces are bind-mounted (under /run, like the tasks) */
+    private readonly netnsDir: string,
     private readonly events?: EventBus,
   ) {
     this.store = new NetworkStore(root);
@@ -226,8 +240,9 @@ export class NetworkService {
    * Leases, host ports and firewall rules for a container about to start;
    * on any failure everything taken here is given back before the error.
    */
-  up(container: ContainerRef, publish: PortBinding[]): Promise<Attachment> {
-    return this.serial(async () => {
+  async up(container: ContainerRef, publish: PortBinding[]): Promise<Attachment> {
+    const netns = this.netnsPath(container.id);
+    const leased = await this.serial(async () => {
       const joined = this.networksOf(container.id);
       try {
         const wires: { network: NetworkRecord; endpoint: Endpoint; primary: boolean }[] = [];
@@ -242,22 +257,36 @@ export class NetworkService {
         }
         // published ports and networks without inter-container traffic have rules per container
         if (publish.length > 0 || joined.some((j) => !j.network.icc)) await this.applyFirewall();
-        return {
-          addresses: wires.map((w) => w.endpoint.ip!),
-          nameservers: wires
-            .filter((w) => !w.network.isDefault)
-            .slice(0, 1)
-            .map((w) => w.network.gateway),
-          wire: async (pid) => {
-            for (const w of wires) await this.wire(pid, w.network, w.endpoint, w.primary);
-          },
-        };
+        return wires;
       } catch (err) {
         for (const { network, endpoint } of joined)
           await this.releaseEndpoint(network, endpoint).catch(() => {});
         throw err;
       }
     });
+    // the interfaces are made outside the lock, while the caller prepares the rest of the start
+    const ready = (async () => {
+      await mkdir(this.netnsDir, { recursive: true, mode: 0o700 });
+      await removeNetns(netns); // a leftover of a crash
+      for (const [i, w] of leased.entries()) {
+        const config = endpointConfig(w.network, w.endpoint, w.primary);
+        await (i === 0 ? createNetns(netns, config) : attachEndpoint(netns, config));
+      }
+    })();
+    ready.catch(() => {}); // observed by the caller; never an unhandled rejection meanwhile
+    return {
+      addresses: leased.map((w) => w.endpoint.ip!),
+      nameservers: leased
+        .filter((w) => !w.network.isDefault)
+        .slice(0, 1)
+        .map((w) => w.network.gateway),
+      netns,
+      ready,
+    };
+  }
+
+  private netnsPath(containerId: string): string {
+    return join(this.netnsDir, containerId);
   }
 
   /** A running container joins one more network at once (docker network connect). */
@@ -273,7 +302,8 @@ export class NetworkService {
       try {
         await this.lease(network, endpoint, this.networksOf(container.id).length - 1);
         if (!network.icc) await this.applyFirewall();
-        await this.wire(pid, network, endpoint, this.networksOf(container.id).length === 1);
+        const only = this.networksOf(container.id).length === 1;
+        await attachEndpoint(`/proc/${pid}/ns/net`, endpointConfig(network, endpoint, only));
       } catch (err) {
         await this.releaseEndpoint(network, endpoint).catch(() => {});
         delete network.endpoints[container.id];
@@ -298,6 +328,7 @@ export class NetworkService {
     return this.serial(async () => {
       for (const { network, endpoint } of this.networksOf(containerId))
         await this.releaseEndpoint(network, endpoint);
+      await removeNetns(this.netnsPath(containerId));
     });
   }
 
@@ -314,23 +345,6 @@ export class NetworkService {
     endpoint.hostIf = ifName(this.options.ifPrefix, `veth:${endpoint.containerId}:${network.id}`);
     endpoint.containerIf = `eth${index}`;
     await this.store.save(network);
-  }
-
-  private async wire(
-    pid: number,
-    network: NetworkRecord,
-    endpoint: Endpoint,
-    primary: boolean,
-  ): Promise<void> {
-    await attachEndpoint(pid, {
-      bridge: network.bridge,
-      mtu: network.mtu,
-      hostIf: endpoint.hostIf!,
-      containerIf: endpoint.containerIf!,
-      mac: endpoint.mac!,
-      address: `${endpoint.ip}/${parseCidr(network.subnet).prefix}`,
-      gateway: primary && !network.internal ? network.gateway : undefined,
-    });
   }
 
   private async releaseEndpoint(network: NetworkRecord, endpoint: Endpoint): Promise<void> {
@@ -432,6 +446,7 @@ export class NetworkService {
         if (changed) await this.store.save(network);
       }
       await deleteLinks(stale);
+      await this.removeNetnsExcept(running);
       for (const network of this.store.all()) {
         const live = Object.values(network.endpoints).filter((e) => e.ip);
         if (live.length === 0) continue;
@@ -457,6 +472,11 @@ export class NetworkService {
 
   private resolve(asker: string, name: string): string[] | undefined {
     return resolveIn(this.store.all(), asker, name);
+  }
+
+  private async removeNetnsExcept(keep: Set<string>): Promise<void> {
+    const ids = await readdir(this.netnsDir).catch(() => [] as string[]);
+    for (const id of ids) if (!keep.has(id)) await removeNetns(this.netnsPath(id));
   }
 
   /** This service's interfaces and table still in the kernel (after teardown: none, unless it failed). */
@@ -489,10 +509,23 @@ export class NetworkService {
           ...Object.values(n.endpoints).flatMap((e) => (e.hostIf ? [e.hostIf] : [])),
         ]);
       await deleteLinks(ifs);
+      await this.removeNetnsExcept(new Set());
       this.bridgesUp.clear();
       await deleteTable(this.options.nftTable).catch(() => {});
     });
   }
+}
+
+function endpointConfig(network: NetworkRecord, endpoint: Endpoint, primary: boolean): EndpointConfig {
+  return {
+    bridge: network.bridge,
+    mtu: network.mtu,
+    hostIf: endpoint.hostIf!,
+    containerIf: endpoint.containerIf!,
+    mac: endpoint.mac!,
+    address: `${endpoint.ip}/${parseCidr(network.subnet).prefix}`,
+    gateway: primary && !network.internal ? network.gateway : undefined,
+  };
 }
 
 /**

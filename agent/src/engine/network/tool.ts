@@ -33,9 +33,9 @@ export function runTool(cmd: string, args: string[], input: string): Promise<str
   });
 }
 
-/** `ip -batch -`, in the host's network namespace or, given a pid, in that process's. */
-export function ipBatch(lines: string[], netnsPid?: number): Promise<string> {
+/** `ip -batch -`, in the agent's network namespace or, given its path, in another one. */
+export function ipBatch(lines: string[], netns?: string): Promise<string> {
   const input = `${lines.join('\n')}\n`;
-  if (netnsPid === undefined) return runTool('ip', ['-batch', '-'], input);
-  return runTool('nsenter', [`--net=/proc/${netnsPid}/ns/net`, 'ip', '-batch', '-'], input);
+  if (netns === undefined) return runTool('ip', ['-batch', '-'], input);
+  return runTool('nsenter', [`--net=${netns}`, 'ip', '-batch', '-'], input);
 }
