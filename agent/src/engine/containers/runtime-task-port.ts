@@ -29,7 +29,7 @@ export function runtimeTaskPort(runtime: Runtime): TaskPort {
       };
       if (!beforeExec) return { pid: (await runtime.run(launch.id, options)).pid };
       const created = await runtime.create(launch.id, options);
-      await beforeExec(created.pid);
+      await beforeExec();
       await runtime.start(launch.id);
       return { pid: created.pid };
     },

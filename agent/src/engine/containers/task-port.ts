@@ -33,10 +33,9 @@ export interface TaskPort {
   /**
    * runs the container's first process under a monitor; resolves once it was
    * exec'd. `beforeExec` runs while the process is set up but not yet exec'd
-   * (OCI create/start), so attaching there loses none of its output; it gets
-   * the pid of the container's init, whose namespaces exist by then.
+   * (OCI create/start), so attaching there loses none of its output.
    */
-  start(launch: TaskLaunch, beforeExec?: (pid: number) => Promise<void>): Promise<{ pid: number }>;
+  start(launch: TaskLaunch, beforeExec?: () => Promise<void>): Promise<{ pid: number }>;
   attach(id: string, opts: { stdin: boolean }): Promise<AttachSession>;
   /** resolves when the task exits (also for a task adopted after an agent restart) */
   waitExit(id: string): Promise<TaskExit>;
