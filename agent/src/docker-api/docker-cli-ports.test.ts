@@ -209,6 +209,7 @@ describe('docker CLI: bridge network and published ports', () => {
     const none = await docker('run', '--rm', '--network', 'none', 'busybox', 'ip', '-o', 'link');
     assert.equal(none.code, 0, none.stderr);
     assert.doesNotMatch(none.stdout, /eth0/);
+    assert.match(none.stdout, /^1: lo: <LOOPBACK,UP,LOWER_UP>/, 'the loopback is up, as with Docker');
     const host = await docker('run', '--rm', '--network', 'host', 'busybox', 'ip', '-o', 'link');
     const ours = spawnSync('ip', ['-o', 'link'], { encoding: 'utf8' }).stdout;
     assert.equal(host.stdout.split('\n').length > 1, true);

@@ -81,9 +81,12 @@ export async function prepareNetwork(
   const mode = networkMode(net.mode);
   let addresses: string[] = [];
   let nameservers: string[] = [];
-  let launch: NetworkLaunch = { namespace: { type: 'network' } };
-  if (mode.kind === 'host') launch = {};
-  else if (mode.kind === 'container') {
+  // host: no namespace entry, the container stays in the host's
+  let launch: NetworkLaunch = {};
+  if (mode.kind === 'none') {
+    const isolated = network.isolated(record.id);
+    launch = { namespace: { type: 'network', path: isolated.netns }, ready: isolated.ready };
+  } else if (mode.kind === 'container') {
     const target = findContainer(mode.ref);
     if (target.state.status !== 'running' && target.state.status !== 'paused')
       throw new EngineError('conflict', `cannot join network of a non running container: ${target.id}`);

@@ -265,15 +265,12 @@ export class NetworkService {
       }
     });
     // the interfaces are made outside the lock, while the caller prepares the rest of the start
-    const ready = (async () => {
-      await mkdir(this.netnsDir, { recursive: true, mode: 0o700 });
-      await removeNetns(netns); // a leftover of a crash
+    const ready = this.makeNetns(container.id, async (path) => {
       for (const [i, w] of leased.entries()) {
         const config = endpointConfig(w.network, w.endpoint, w.primary);
-        await (i === 0 ? createNetns(netns, config) : attachEndpoint(netns, config));
+        await (i === 0 ? createNetns(path, config) : attachEndpoint(path, config));
       }
-    })();
-    ready.catch(() => {}); // observed by the caller; never an unhandled rejection meanwhile
+    });
     return {
       addresses: leased.map((w) => w.endpoint.ip!),
       nameservers: leased
@@ -283,6 +280,25 @@ export class NetworkService {
       netns,
       ready,
     };
+  }
+
+  /** `--network none`: a namespace of its own with only the loopback, up (as Docker's). */
+  isolated(containerId: string): { netns: string; ready: Promise<void> } {
+    return {
+      netns: this.netnsPath(containerId),
+      ready: this.makeNetns(containerId, (path) => createNetns(path)),
+    };
+  }
+
+  private makeNetns(containerId: string, make: (path: string) => Promise<void>): Promise<void> {
+    const path = this.netnsPath(containerId);
+    const ready = (async () => {
+      await mkdir(this.netnsDir, { recursive: true, mode: 0o700 });
+      await removeNetns(path); // a leftover of a crash
+      await make(path);
+    })();
+    ready.catch(() => {}); // observed by the caller; never an unhandled rejection meanwhile
+    return ready;
   }
 
   private netnsPath(containerId: string): string {
