@@ -34,7 +34,7 @@ describe('container lifecycle', () => {
 
   const run = async (cmd: string[], extra: Record<string, unknown> = {}) => {
     const record = await engine.containers.create({ image: 'busybox', cmd, ...extra });
-    const exited = engine.containers.waitForExit(record.id);
+    const exited = engine.containers.waitForExit(record.id, 'next-exit');
     await engine.containers.start(record.id);
     return { id: record.id, exited };
   };
