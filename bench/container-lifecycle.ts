@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { openEngine } from '../agent/src/engine/engine.ts';
 import { busyboxArchive, busyboxRootfs } from '../agent/src/engine/images/testing/busybox-image.ts';
+import { testNetworkOptions } from '../agent/src/engine/network/testing.ts';
 import { msSince, report } from './stats.ts';
 
 process.stdout.on('error', () => {});
@@ -22,6 +23,7 @@ const dir = mkdtempSync('/tmp/berthbench-');
 const engine = await openEngine({
   dataRoot: join(dir, 'root'),
   cgroupParent: `berthbench-${randomBytes(4).toString('hex')}`,
+  network: testNetworkOptions(),
 });
 await engine.images.load(Readable.from([busyboxArchive().archive]));
 const { containers } = engine;
@@ -106,6 +108,7 @@ try {
   }
 } finally {
   for (const c of containers.list()) await containers.remove(c.id, { force: true }).catch(() => {});
+  await engine.networks.teardown().catch(() => {});
   await engine.cgroups.removeParent().catch(() => {});
   rmSync(dirname(engine.layout.tasks), { recursive: true, force: true });
   rmSync(dir, { recursive: true, force: true });

@@ -18,8 +18,13 @@ export interface Dockerd {
   stop(): Promise<void>;
 }
 
-/** undefined when docker.io is not installed */
-export async function startDockerd(): Promise<Dockerd | undefined> {
+/**
+ * undefined when docker.io is not installed. `network` replaces the default
+ * no-bridge flags, for benches that compare bridge networking.
+ */
+export async function startDockerd(
+  network: string[] = ['--bridge=none', '--iptables=false'],
+): Promise<Dockerd | undefined> {
   if (DOCKERD === undefined) return undefined;
   const dir = mkdtempSync('/tmp/berthbench-dockerd-');
   const sock = join(dir, 'docker.sock');
@@ -36,8 +41,7 @@ export async function startDockerd(): Promise<Dockerd | undefined> {
       join(dir, 'dockerd.pid'),
       '-H',
       `unix://${sock}`,
-      '--bridge=none',
-      '--iptables=false',
+      ...network,
       '--ip6tables=false',
     ],
     { stdio: ['ignore', log, log] },

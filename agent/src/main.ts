@@ -61,6 +61,13 @@ async function main(): Promise<void> {
         certsDir: config.registryCertsDir,
       },
       usernsRemap: config.usernsRemap,
+      network: {
+        defaultBridge: config.bridge,
+        defaultSubnet: config.bridgeSubnet,
+        addressPool: config.addressPool,
+        nftTable: config.nftTable,
+        ifPrefix: config.interfacePrefix,
+      },
     });
   } catch (err) {
     releaseLock();

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { parseUsernsRemap } from '../engine/containers/userns-remap.ts';
+import { NetworkOptions } from '../engine/network/options.ts';
 import { RegistryConfig } from '../engine/registry/index.ts';
 
 /**
@@ -35,6 +36,11 @@ const AgentConfig = z.object({
       }
     })
     .optional(),
+  bridge: NetworkOptions.shape.defaultBridge,
+  bridgeSubnet: NetworkOptions.shape.defaultSubnet,
+  addressPool: NetworkOptions.shape.addressPool,
+  nftTable: NetworkOptions.shape.nftTable,
+  interfacePrefix: NetworkOptions.shape.ifPrefix,
 });
 export type AgentConfig = z.infer<typeof AgentConfig>;
 
@@ -49,6 +55,11 @@ const flagOf: Record<keyof AgentConfig, string> = {
   registryMirrors: '--registry-mirror (BERTH_REGISTRY_MIRRORS)',
   registryCertsDir: '--registry-certs-dir (BERTH_REGISTRY_CERTS_DIR)',
   usernsRemap: '--userns-remap (BERTH_USERNS_REMAP)',
+  bridge: '--bridge (BERTH_BRIDGE)',
+  bridgeSubnet: '--bridge-subnet (BERTH_BRIDGE_SUBNET)',
+  addressPool: '--address-pool (BERTH_ADDRESS_POOL)',
+  nftTable: '--nft-table (BERTH_NFT_TABLE)',
+  interfacePrefix: '--interface-prefix (BERTH_INTERFACE_PREFIX)',
 };
 
 export const AGENT_USAGE = `usage: berth-agent [options]
@@ -65,7 +76,12 @@ export const AGENT_USAGE = `usage: berth-agent [options]
   --registry-certs-dir DIR
                          extra CAs per registry, DIR/<host[:port]>/*.crt (default DATA_ROOT/certs.d)
   --userns-remap VALUE   every container's root is a subordinate id, as dockerd's: default
-                         (dockremap in /etc/subuid, /etc/subgid), USER[:GROUP], or HOSTID:SIZE`;
+                         (dockremap in /etc/subuid, /etc/subgid), USER[:GROUP], or HOSTID:SIZE
+  --bridge NAME          the default network's bridge (default berth0)
+  --bridge-subnet CIDR   the default network's subnet (default 10.213.0.0/16)
+  --address-pool CIDR    where user networks get a /24 when no subnet is given (default 10.214.0.0/16)
+  --nft-table NAME       Berth's nftables table, family ip (default berth)
+  --interface-prefix P   start of the names of user bridges and veth pairs (default berth)`;
 
 export class ConfigError extends Error {}
 
@@ -88,6 +104,11 @@ export function loadAgentConfig(argv: string[], env: NodeJS.ProcessEnv): AgentCo
         'registry-mirror': { type: 'string', multiple: true },
         'registry-certs-dir': { type: 'string' },
         'userns-remap': { type: 'string' },
+        bridge: { type: 'string' },
+        'bridge-subnet': { type: 'string' },
+        'address-pool': { type: 'string' },
+        'nft-table': { type: 'string' },
+        'interface-prefix': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -118,6 +139,11 @@ export function loadAgentConfig(argv: string[], env: NodeJS.ProcessEnv): AgentCo
     registryCertsDir:
       str(values['registry-certs-dir']) ?? str(env.BERTH_REGISTRY_CERTS_DIR) ?? `${dataRoot}/certs.d`,
     usernsRemap: str(values['userns-remap']) ?? str(env.BERTH_USERNS_REMAP),
+    bridge: str(values.bridge) ?? str(env.BERTH_BRIDGE),
+    bridgeSubnet: str(values['bridge-subnet']) ?? str(env.BERTH_BRIDGE_SUBNET),
+    addressPool: str(values['address-pool']) ?? str(env.BERTH_ADDRESS_POOL),
+    nftTable: str(values['nft-table']) ?? str(env.BERTH_NFT_TABLE),
+    interfacePrefix: str(values['interface-prefix']) ?? str(env.BERTH_INTERFACE_PREFIX),
   });
   if (!result.success) {
     const issue = result.error.issues[0]!;

@@ -18,6 +18,7 @@ import { imagePruneRoutes } from './routes/image-prune.ts';
 import { imageRegistryRoutes } from './routes/image-registry.ts';
 import { imageRoutes } from './routes/images.ts';
 import { infoRoutes } from './routes/info.ts';
+import { networkRoutes } from './routes/networks.ts';
 import { pruneRoutes } from './routes/prune.ts';
 import { systemRoutes } from './routes/system.ts';
 import { systemDfRoutes } from './routes/system-df.ts';
@@ -61,6 +62,7 @@ export function buildRouter(engine: Engine): Router {
   imageArchiveRoutes(router, engine);
   imagePruneRoutes(router, engine);
   volumeRoutes(router, engine);
+  networkRoutes(router, engine);
   eventRoutes(router, engine);
   infoRoutes(router, engine);
   systemDfRoutes(router, engine);

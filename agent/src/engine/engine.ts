@@ -10,6 +10,8 @@ import { EventBus } from './events/event-bus.ts';
 import { createImageStack } from './images/create-image-stack.ts';
 import type { ImageStore } from './images/image-store.ts';
 import { type DataLayout, dataLayout } from './layout.ts';
+import { NetworkOptions, type NetworkOptionsInput } from './network/options.ts';
+import { NetworkService } from './network/service.ts';
 import { createRegistryService, type RegistryConfigInput, type RegistryService } from './registry/index.ts';
 import type { OverlaySnapshotter } from './snapshots/overlay-snapshotter.ts';
 import { Runtime } from './tasks/index.ts';
@@ -23,6 +25,8 @@ export interface EngineOptions {
   registry?: RegistryConfigInput;
   /** dockerd's --userns-remap, parsed (containers/userns-remap.ts) */
   usernsRemap?: UsernsRemap;
+  /** bridge, subnet and firewall table names; tests use their own `berthtest…` ones */
+  network?: NetworkOptionsInput;
 }
 
 /**
@@ -44,6 +48,7 @@ export interface Engine {
   execs: ExecService;
   /** --userns-remap, when the agent remaps (docker info shows name=userns) */
   usernsRemap?: UsernsRemap;
+  networks: NetworkService;
 }
 
 export async function openEngine(options: EngineOptions): Promise<Engine> {
@@ -78,7 +83,15 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
   const cgroups = await createCgroupManager({ parent: options.cgroupParent ?? 'berth' });
   await mkdir(layout.tasks, { recursive: true, mode: 0o700 });
   const runtime = new Runtime({ tasksDir: layout.tasks });
+  const networks = new NetworkService(
+    NetworkOptions.parse(options.network ?? {}),
+    layout.networks,
+    layout.netns,
+    events,
+  );
+  await networks.open();
   const containers = new ContainerService({
+    network: networks,
     store,
     images: stack.images,
     snapshotter: stack.snapshotter,
@@ -111,5 +124,6 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     containers,
     execs,
     usernsRemap: options.usernsRemap,
+    networks,
   };
 }

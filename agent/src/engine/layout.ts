@@ -18,6 +18,8 @@ export function dataLayout(dataRoot: string) {
     snapshots: join(dataRoot, 'snapshots'),
     /** container records, state files, logs */
     containers: join(dataRoot, 'containers'),
+    /** network records and their leases: networks/<id>.json */
+    networks: join(dataRoot, 'networks'),
     /** named volumes: volumes/<name>/_data */
     volumes: join(dataRoot, 'volumes'),
     /**
@@ -28,6 +30,8 @@ export function dataLayout(dataRoot: string) {
      * length (sockaddr_un holds 108 bytes). One directory per data root.
      */
     tasks: join(RUN_DIR, createHash('sha256').update(dataRoot).digest('hex').slice(0, 12), 'tasks'),
+    /** containers' network namespaces, bind-mounted while they run (beside tasks, for the same reasons) */
+    netns: join(RUN_DIR, createHash('sha256').update(dataRoot).digest('hex').slice(0, 12), 'netns'),
     /** the agent's own identity and control-plane credential */
     agent: join(dataRoot, 'agent'),
   };

@@ -45,7 +45,14 @@ export function containerRoutes(router: Router, engine: Engine): void {
     if (limit !== undefined && limit > 0) list = list.slice(0, limit);
     const out = [];
     for (const c of list)
-      out.push(containerSummary(c, volumeDir, withSize ? await snapshotter.usage(c.id) : undefined));
+      out.push(
+        containerSummary(
+          c,
+          volumeDir,
+          engine.networks.networksOf(c.id),
+          withSize ? await snapshotter.usage(c.id) : undefined,
+        ),
+      );
     sendJson(res, 200, out);
   });
 
@@ -60,7 +67,11 @@ export function containerRoutes(router: Router, engine: Engine): void {
     const record = containers.get(params.id!);
     const size = queryFlag(query, 'size') ? await snapshotter.usage(record.id) : undefined;
     const execIds = engine.execs.forContainer(record.id).map((e) => e.id);
-    sendJson(res, 200, containerInspect(record, volumeDir, execIds, size));
+    sendJson(
+      res,
+      200,
+      containerInspect(record, volumeDir, execIds, engine.networks.networksOf(record.id), size),
+    );
   });
 
   router.on('POST', '/containers/:id/start', async ({ res, params }) => {

@@ -26,7 +26,9 @@ async function containerUsage(engine: Engine) {
   const rows = [];
   for (const c of engine.containers.list()) {
     const size = await engine.snapshotter.usage(c.id).catch(() => ({ sizeRw: 0, sizeRootFs: 0 }));
-    rows.push(containerSummary(c, (name) => engine.volumes.mountpoint(name), size));
+    rows.push(
+      containerSummary(c, (name) => engine.volumes.mountpoint(name), engine.networks.networksOf(c.id), size),
+    );
   }
   return rows;
 }

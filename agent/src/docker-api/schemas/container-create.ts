@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ContainerSpecInput, Mount } from '../../engine/containers/spec.ts';
 import { EngineError } from '../../engine/errors.ts';
 import { parseByteSize } from './byte-size.ts';
+import { NetworkingConfig, PortBindings, toNetworkSpec } from './container-network.ts';
 import { timeOffsetsFromAnnotations } from './time-annotations.ts';
 
 /**
@@ -61,6 +62,13 @@ const HostConfig = z.looseObject({
     .nullish(),
   UsernsMode: z.string().nullish(),
   Annotations: z.record(z.string(), z.string()).nullish(),
+  NetworkMode: z.string().nullish(),
+  PortBindings: PortBindings.nullish(),
+  PublishAllPorts: z.boolean().nullish(),
+  Dns: nullableStrings,
+  DnsSearch: nullableStrings,
+  DnsOptions: nullableStrings,
+  ExtraHosts: nullableStrings,
 });
 
 export const ContainerCreateBody = z.looseObject({
@@ -78,7 +86,9 @@ export const ContainerCreateBody = z.looseObject({
   StdinOnce: z.boolean().nullish(),
   StopSignal: z.string().nullish(),
   StopTimeout: z.number().int().nullish(),
+  ExposedPorts: z.record(z.string(), z.unknown()).nullish(),
   HostConfig: HostConfig.nullish(),
+  NetworkingConfig: NetworkingConfig.nullish(),
 });
 export type ContainerCreateBody = z.infer<typeof ContainerCreateBody>;
 
@@ -195,6 +205,17 @@ export function toContainerSpec(body: ContainerCreateBody, name: string | undefi
     stdinOnce: body.StdinOnce ?? false,
     stopSignal: orUndefined(body.StopSignal) || undefined,
     stopTimeout: orUndefined(body.StopTimeout),
+    network: toNetworkSpec({
+      mode: hc.NetworkMode,
+      portBindings: hc.PortBindings,
+      publishAll: hc.PublishAllPorts,
+      exposedPorts: body.ExposedPorts,
+      endpoints: body.NetworkingConfig?.EndpointsConfig,
+      dns: hc.Dns,
+      dnsSearch: hc.DnsSearch,
+      dnsOptions: hc.DnsOptions,
+      extraHosts: hc.ExtraHosts,
+    }),
     host: {
       resources: {
         memoryBytes: hc.Memory,

@@ -7,6 +7,8 @@ import { Readable } from 'node:stream';
 import { after, before } from 'node:test';
 import { openEngine } from '../../engine/engine.ts';
 import { busyboxArchive } from '../../engine/images/testing/busybox-image.ts';
+import type { NetworkOptions } from '../../engine/network/options.ts';
+import { testNetworkOptions } from '../../engine/network/testing.ts';
 
 export const DOCKER_CLI = process.env.BERTH_TEST_DOCKER_CLI ?? '/usr/local/bin/docker';
 
@@ -19,7 +21,8 @@ export interface DockerResult {
 /**
  * A real agent process on a throwaway data root and socket, with a busybox
  * image already in its store, driven by the real docker CLI. Containers it
- * ran are removed and its cgroup parent deleted by stop(), also after a failed test.
+ * ran are removed and its cgroup parent, bridges and nftables table deleted by
+ * stop(), also after a failed test. Its network names are its own `berthtest…` ones.
  */
 export class AgentUnderTest {
   private constructor(
@@ -28,6 +31,7 @@ export class AgentUnderTest {
     private readonly child: ChildProcess,
     readonly cgroupParent: string,
     private readonly agentArgs: string[],
+    readonly network: NetworkOptions,
   ) {}
 
   /** SIGKILL, as a crash or an OOM kill of the agent would. */
@@ -46,9 +50,10 @@ export class AgentUnderTest {
       this.socket,
       this.cgroupParent,
       this.agentArgs,
+      this.network,
     );
     await AgentUnderTest.ready(child);
-    return new AgentUnderTest(this.dir, this.socket, child, this.cgroupParent, this.agentArgs);
+    return new AgentUnderTest(this.dir, this.socket, child, this.cgroupParent, this.agentArgs, this.network);
   }
 
   private static spawnAgent(
@@ -56,6 +61,7 @@ export class AgentUnderTest {
     socket: string,
     cgroupParent: string,
     agentArgs: string[],
+    network: NetworkOptions,
   ): ChildProcess {
     return spawn(
       process.execPath,
@@ -67,6 +73,16 @@ export class AgentUnderTest {
         dataRoot,
         '--docker-socket',
         socket,
+        '--bridge',
+        network.defaultBridge,
+        '--bridge-subnet',
+        network.defaultSubnet,
+        '--address-pool',
+        network.addressPool,
+        '--nft-table',
+        network.nftTable,
+        '--interface-prefix',
+        network.ifPrefix,
         ...agentArgs,
       ],
       { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, BERTH_CGROUP_PARENT: cgroupParent } },
@@ -87,15 +103,16 @@ export class AgentUnderTest {
     const dir = await mkdtemp('/tmp/berthtest-');
     const dataRoot = join(dir, 'root');
     const cgroupParent = `berthtest-${randomBytes(4).toString('hex')}`;
+    const network = testNetworkOptions();
     if (options.preloadBusybox ?? true) {
-      const engine = await openEngine({ dataRoot, cgroupParent });
+      const engine = await openEngine({ dataRoot, cgroupParent, network });
       await engine.images.load(Readable.from([busyboxArchive().archive]));
     }
     const socket = join(dir, 'docker.sock');
     const agentArgs = options.agentArgs ?? [];
-    const child = AgentUnderTest.spawnAgent(dataRoot, socket, cgroupParent, agentArgs);
+    const child = AgentUnderTest.spawnAgent(dataRoot, socket, cgroupParent, agentArgs, network);
     await AgentUnderTest.ready(child);
-    return new AgentUnderTest(dir, socket, child, cgroupParent, agentArgs);
+    return new AgentUnderTest(dir, socket, child, cgroupParent, agentArgs, network);
   }
 
   env(): NodeJS.ProcessEnv {
@@ -143,8 +160,12 @@ export class AgentUnderTest {
     });
   }
 
-  /** Removes every container (by the engine's own API), stops the agent by its pid, removes its files. */
-  async stop(): Promise<void> {
+  /**
+   * Removes every container (by the engine's own API), stops the agent by its
+   * pid, removes its bridges, table and files. Returns the network objects of
+   * this agent still on the host afterwards: none, unless cleanup failed.
+   */
+  async stop(): Promise<string[]> {
     const env = this.env();
     const ids = spawnSync(DOCKER_CLI, ['ps', '-aq', '--no-trunc'], { env, encoding: 'utf8' })
       .stdout.split('\n')
@@ -154,10 +175,17 @@ export class AgentUnderTest {
       this.child.kill('SIGTERM');
       await once(this.child, 'exit');
     }
-    const engine = await openEngine({ dataRoot: join(this.dir, 'root'), cgroupParent: this.cgroupParent });
+    const engine = await openEngine({
+      dataRoot: join(this.dir, 'root'),
+      cgroupParent: this.cgroupParent,
+      network: this.network,
+    });
+    await engine.networks.teardown().catch(() => {});
+    const leftovers = await engine.networks.leftovers();
     await engine.cgroups.removeParent().catch(() => {});
     await rm(dirname(engine.layout.tasks), { recursive: true, force: true });
     await rm(this.dir, { recursive: true, force: true });
+    return leftovers;
   }
 }
 

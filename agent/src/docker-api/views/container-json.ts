@@ -1,6 +1,8 @@
 import type { ContainerRecord } from '../../engine/containers/record.ts';
 import { ZERO_TIME } from '../../engine/containers/state.ts';
+import type { PortBinding } from '../../engine/network/spec.ts';
 import { humanDuration } from './human-duration.ts';
+import { endpointSettings, type Joined, networkSettings, portList } from './network-json.ts';
 
 const unixSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
@@ -64,10 +66,22 @@ function mounts(record: ContainerRecord, volumeDir: (name: string) => string) {
   });
 }
 
+/** HostConfig.PortBindings as the client sent them: "80/tcp" → [{HostIp, HostPort}] */
+function portBindings(ports: PortBinding[]): Record<string, { HostIp: string; HostPort: string }[]> {
+  const out: Record<string, { HostIp: string; HostPort: string }[]> = {};
+  for (const p of ports) {
+    const hostPort = p.hostPort === 0 ? '' : `${p.hostPort}${p.hostPortEnd ? `-${p.hostPortEnd}` : ''}`;
+    const key = `${p.containerPort}/${p.protocol}`;
+    out[key] = [...(out[key] ?? []), { HostIp: p.hostIp, HostPort: hostPort }];
+  }
+  return out;
+}
+
 /** An item of GET /containers/json. */
 export function containerSummary(
   record: ContainerRecord,
   volumeDir: (name: string) => string,
+  joined: Joined,
   size?: { sizeRw: number; sizeRootFs: number },
 ) {
   return {
@@ -77,12 +91,19 @@ export function containerSummary(
     ImageID: record.imageId,
     Command: commandLine(record),
     Created: unixSeconds(record.created),
-    Ports: [],
+    Ports: portList(record, joined),
     Labels: record.spec.labels,
     State: record.state.status,
     Status: statusText(record),
-    HostConfig: { NetworkMode: 'default' },
-    NetworkSettings: { Networks: {} },
+    HostConfig: { NetworkMode: record.spec.network.mode },
+    NetworkSettings: {
+      Networks: Object.fromEntries(
+        joined.map(({ network, endpoint }) => [
+          network.name,
+          endpointSettings(network, endpoint, record.hostname),
+        ]),
+      ),
+    },
     Mounts: mounts(record, volumeDir),
     ...(size ? { SizeRw: size.sizeRw, SizeRootFs: size.sizeRootFs } : {}),
   };
@@ -93,6 +114,7 @@ export function containerInspect(
   record: ContainerRecord,
   volumeDir: (name: string) => string,
   execIds: string[],
+  joined: Joined,
   size?: { sizeRw: number; sizeRootFs: number },
 ) {
   const s = record.state;
@@ -142,7 +164,13 @@ export function containerInspect(
           'max-file': String(spec.host.logConfig.maxFiles),
         },
       },
-      NetworkMode: 'default',
+      NetworkMode: record.spec.network.mode,
+      PortBindings: portBindings(spec.network.ports),
+      PublishAllPorts: spec.network.publishAll,
+      Dns: spec.network.dns,
+      DnsSearch: spec.network.dnsSearch,
+      DnsOptions: spec.network.dnsOptions,
+      ExtraHosts: spec.network.extraHosts.length > 0 ? spec.network.extraHosts : null,
       RestartPolicy: {
         Name: spec.host.restartPolicy.name,
         MaximumRetryCount: spec.host.restartPolicy.maximumRetryCount,
@@ -207,19 +235,13 @@ export function containerInspect(
       Entrypoint: spec.entrypoint ?? null,
       OnBuild: null,
       Labels: spec.labels,
+      ExposedPorts:
+        (record.exposedPorts ?? []).length > 0
+          ? Object.fromEntries((record.exposedPorts ?? []).map((p) => [p, {}]))
+          : null,
       ...(spec.stopSignal ? { StopSignal: spec.stopSignal } : {}),
       ...(spec.stopTimeout !== undefined ? { StopTimeout: spec.stopTimeout } : {}),
     },
-    NetworkSettings: {
-      Bridge: '',
-      SandboxID: '',
-      Ports: {},
-      SandboxKey: '',
-      Gateway: '',
-      IPAddress: '',
-      IPPrefixLen: 0,
-      MacAddress: '',
-      Networks: {},
-    },
+    NetworkSettings: networkSettings(record, joined),
   };
 }

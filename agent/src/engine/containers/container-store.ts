@@ -2,6 +2,7 @@ import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EngineError } from '../errors.ts';
 import { writeFileAtomic } from '../fs/atomic-write.ts';
+import { DEFAULT_NETWORK_SPEC } from '../network/spec.ts';
 import type { ContainerRecord } from './record.ts';
 
 const RECORD_FILE = 'container.json';
@@ -33,6 +34,8 @@ export class ContainerStore {
         leftovers.push(id);
         continue;
       }
+      // records of agents before networking had an empty net namespace: they keep it
+      record.spec.network ??= { ...DEFAULT_NETWORK_SPEC, mode: 'none' };
       this.byId.set(record.id, record);
       this.idByName.set(record.name, record.id);
     }

@@ -29,7 +29,11 @@ export function hostsFile(hostname: string, addresses: string[] = [], extraHosts
  * the container's own network namespace and resolve nothing there. When none
  * are left the container gets public resolvers, as Docker does.
  */
-export function resolvConfFile(hostResolvConf: string, overrideServers: string[] = []): string {
+export function resolvConfFile(
+  hostResolvConf: string,
+  overrideServers: string[] = [],
+  extra: { search?: string[]; options?: string[] } = {},
+): string {
   const kept: string[] = [];
   const servers: string[] = [];
   for (const line of hostResolvConf.split('\n')) {
@@ -37,9 +41,13 @@ export function resolvConfFile(hostResolvConf: string, overrideServers: string[]
     if (m) {
       const ip = m[1]!;
       if (!/^127\./.test(ip) && ip !== '::1') servers.push(ip);
-    } else if (line.trim() !== '') kept.push(line);
+    } else if (/^\s*search\s/.test(line) && extra.search?.length) continue;
+    else if (/^\s*options\s/.test(line) && extra.options?.length) continue;
+    else if (line.trim() !== '') kept.push(line);
   }
   const chosen =
     overrideServers.length > 0 ? overrideServers : servers.length > 0 ? servers : ['8.8.8.8', '8.8.4.4'];
+  if (extra.search?.length) kept.push(`search ${extra.search.join(' ')}`);
+  if (extra.options?.length) kept.push(`options ${extra.options.join(' ')}`);
   return `${[...chosen.map((ip) => `nameserver ${ip}`), ...kept].join('\n')}\n`;
 }

@@ -21,6 +21,8 @@ export interface ContainerRecord {
   workingDir: string;
   user: string;
   hostname: string;
+  /** "80/tcp": the image's EXPOSE and --expose, what -P publishes (absent in records of older agents) */
+  exposedPorts?: string[];
   /** overlay paths, as `docker inspect` GraphDriver.Data shows them */
   graphDriver: { lowerDir: string; upperDir: string; mergedDir: string; workDir: string };
   /** volumes this container mounts: name → target */

@@ -8,22 +8,25 @@ import { type Engine, openEngine } from '../engine.ts';
 import { isEngineError } from '../errors.ts';
 import { busyboxArchive } from '../images/testing/busybox-image.ts';
 import { readLogs } from '../logs/index.ts';
+import { testNetworkOptions } from '../network/testing.ts';
 
 /** Real containers: real namespaces, overlay, cgroups, through the engine's wiring. */
 describe('container lifecycle', () => {
   let dir: string;
   let engine: Engine;
   const cgroupParent = `berthtest-${randomBytes(4).toString('hex')}`;
+  const network = testNetworkOptions();
 
   before(async () => {
     // short: the monitor's socket path (tasks/<64 hex>/sock) must fit a sockaddr_un
     dir = await mkdtemp('/tmp/berthtest-');
-    engine = await openEngine({ dataRoot: dir, cgroupParent });
+    engine = await openEngine({ dataRoot: dir, cgroupParent, network });
     await engine.images.load(Readable.from([busyboxArchive().archive]));
   });
   after(async () => {
     for (const c of engine?.containers.list() ?? [])
       await engine.containers.remove(c.id, { force: true }).catch(() => {});
+    await engine?.networks.teardown().catch(() => {});
     await engine?.cgroups.removeParent().catch(() => {});
     if (engine) await rm(dirname(engine.layout.tasks), { recursive: true, force: true });
     await rm(dir, { recursive: true, force: true });
@@ -31,7 +34,7 @@ describe('container lifecycle', () => {
 
   const run = async (cmd: string[], extra: Record<string, unknown> = {}) => {
     const record = await engine.containers.create({ image: 'busybox', cmd, ...extra });
-    const exited = engine.containers.waitForExit(record.id);
+    const exited = engine.containers.waitForExit(record.id, 'next-exit');
     await engine.containers.start(record.id);
     return { id: record.id, exited };
   };

@@ -1,16 +1,19 @@
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { HostCgroupManager } from '../cgroups/index.ts';
+import type { HostCgroup, HostCgroupManager } from '../cgroups/index.ts';
 import type { CgroupResources } from '../cgroups/types.ts';
 import { EngineError } from '../errors.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { ImageStore } from '../images/image-store.ts';
+import type { NetworkService } from '../network/service.ts';
+import { type EndpointRequest, networkMode } from '../network/spec.ts';
 import { Process, type RuntimeSpecInput } from '../oci/spec.ts';
 import type { OverlaySnapshotter } from '../snapshots/overlay-snapshotter.ts';
 import { type AttachSession, startFailureExitCode } from '../tasks/index.ts';
 import { populateFromImage, type VolumeStore } from '../volumes/index.ts';
 import { buildRuntimeSpec, effectiveCapabilities } from './build-runtime-spec.ts';
 import { ContainerFs } from './container-fs.ts';
+import { joinNetworks, prepareNetwork, withNetNamespace } from './container-network.ts';
 import type { ContainerStore } from './container-store.ts';
 import { type ExecConfig, execEnv } from './exec-service.ts';
 import { hostHardLimit } from './host-limits.ts';
@@ -50,6 +53,7 @@ export interface ContainerServiceDeps {
   cgroups: HostCgroupManager;
   tasks: TaskPort;
   events: EventBus;
+  network: NetworkService;
   hostResolvConf?: () => Promise<string>;
   /** dockerd's --userns-remap: every container's root is a subordinate host id */
   usernsRemap?: UsernsRemap;
@@ -82,6 +86,14 @@ export class ContainerService {
    */
   async restore(): Promise<void> {
     const { leftovers } = await this.deps.store.load();
+    await this.deps.network.reconcile(
+      new Set(
+        this.deps.store
+          .all()
+          .filter((r) => isActive(r.state.status))
+          .map((r) => r.id),
+      ),
+    );
     for (const id of leftovers) {
       await this.deps.tasks.cleanup(id).catch(() => {});
       await this.deps.snapshotter.remove(id).catch(() => {});
@@ -131,8 +143,11 @@ export class ContainerService {
     const name = spec.name ?? randomName((n) => store.nameTaken(n));
     store.reserveName(name, id);
     let snapshotMade = false;
+    let joined = false;
     const volumes: ContainerRecord['volumes'] = [];
     try {
+      await joinNetworks(this.deps.network, spec, { id, name }, (ref) => store.get(ref));
+      joined = true;
       const command = resolveCommand(image.config.config ?? {}, spec);
       const snapshot = await images.prepareRootfs(id, image.id);
       snapshotMade = true;
@@ -148,6 +163,9 @@ export class ContainerService {
         imageRef: spec.image,
         ...command,
         hostname,
+        exposedPorts: [
+          ...new Set([...Object.keys(image.config.config?.ExposedPorts ?? {}), ...spec.network.exposedPorts]),
+        ],
         graphDriver: {
           lowerDir: snapshot.graphDriver.Data.LowerDir,
           upperDir: snapshot.upperDir,
@@ -166,6 +184,7 @@ export class ContainerService {
       return record;
     } catch (err) {
       store.releaseName(name, id);
+      if (joined) await this.deps.network.leaveAll(id).catch(() => {});
       if (snapshotMade) await snapshotter.remove(id).catch(() => {});
       // anonymous volumes exist for this container only; named ones stay, as with Docker
       for (const v of volumes.filter((x) => x.anonymous))
@@ -229,9 +248,20 @@ export class ContainerService {
   private async launch(record: ContainerRecord): Promise<void> {
     const { cgroups, tasks, snapshotter, store } = this.deps;
     const snapshot = await snapshotter.get(record.id);
-    const cgroup = await cgroups.create(record.id, record.spec.host.resources);
+    let cgroup: HostCgroup | undefined;
+    let netReady: Promise<void> | undefined;
     try {
-      const spec = await this.runtimeSpec(record, snapshot.mergedDir);
+      const net = await prepareNetwork(
+        this.deps.network,
+        record,
+        await (this.deps.hostResolvConf ?? readHostResolvConf)(),
+        (ref) => store.get(ref),
+      );
+      // the namespace is wired while the cgroup and the spec are made
+      netReady = net.ready;
+      cgroup = await cgroups.create(record.id, record.spec.host.resources);
+      const spec = withNetNamespace(await this.runtimeSpec(record, snapshot.mergedDir), net.namespace);
+      await net.ready;
       const attachers = this.pendingAttaches.get(record.id) ?? [];
       this.pendingAttaches.delete(record.id);
       const copyUps = record.spec.host.mounts.flatMap((m) =>
@@ -278,7 +308,9 @@ export class ContainerService {
       await store.save(record);
     } catch (err) {
       await tasks.cleanup(record.id).catch(() => {});
-      await cgroup.destroy().catch(() => {});
+      await netReady?.catch(() => {});
+      await this.deps.network.down(record.id).catch(() => {});
+      await cgroup?.destroy().catch(() => {});
       // as Docker: the run ended before it began, with 127/126 for a command that cannot run
       const exitCode = startFailureExitCode(err) ?? 128;
       record.state = {
@@ -315,6 +347,9 @@ export class ContainerService {
     const cgroup = await this.deps.cgroups.open(id);
     const oomKilled = ((await cgroup?.oomKills().catch(() => 0)) ?? 0) > 0;
     await Promise.all([cgroup?.destroy().catch(() => {}), this.deps.tasks.cleanup(id).catch(() => {})]);
+    await this.deps.network
+      .down(id)
+      .catch((err) => console.error(`container ${id}: releasing its network failed: ${err}`));
     const ranForMs = Date.parse(exit.finishedAt) - Date.parse(record.state.startedAt);
     record.state = {
       ...record.state,
@@ -506,6 +541,7 @@ export class ContainerService {
     await this.exitWatchers.get(record.id);
     await this.deps.tasks.cleanup(record.id).catch(() => {});
     await this.deps.snapshotter.remove(record.id);
+    await this.deps.network.leaveAll(record.id);
     if (options.volumes) {
       for (const volume of record.volumes.filter((v) => v.anonymous)) {
         await this.deps.volumes.remove(volume.name).catch(() => {});
@@ -571,6 +607,31 @@ export class ContainerService {
     return new ContainerFs(await this.deps.snapshotter.mergedSources(record.id), false);
   }
 
+  /** `docker network connect`: a running container gets its interface at once, a stopped one at its next start. */
+  async connectNetwork(ref: string, network: string, req: EndpointRequest): Promise<void> {
+    const record = this.get(ref);
+    if (networkMode(record.spec.network.mode).kind !== 'network')
+      throw new EngineError(
+        'forbidden',
+        'container sharing network namespace with another container or host cannot be connected to any other network',
+      );
+    const container = { id: record.id, name: record.name };
+    if (record.state.status === 'running' || record.state.status === 'paused')
+      await this.deps.network.connectRunning(network, container, req, record.state.pid);
+    else await this.deps.network.join(network, container, req);
+    this.deps.events.publish('network', 'connect', this.deps.network.get(network).id, {
+      container: record.id,
+    });
+  }
+
+  /** `docker network disconnect`: its interface on that network goes, with the lease. */
+  async disconnectNetwork(ref: string, network: string): Promise<void> {
+    const record = this.get(ref);
+    const id = this.deps.network.get(network).id;
+    await this.deps.network.leave(id, record.id);
+    this.deps.events.publish('network', 'disconnect', id, { container: record.id });
+  }
+
   async rename(ref: string, newName: string): Promise<void> {
     const record = this.get(ref);
     const name = ContainerSpec.shape.name.parse(newName.replace(/^\//, ''));
@@ -586,6 +647,7 @@ export class ContainerService {
       throw err;
     }
     this.deps.store.releaseName(oldName, record.id);
+    await this.deps.network.rename(record.id, name);
     this.deps.events.publish('container', 'rename', record.id, { name, oldName: `/${oldName}` });
   }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CgroupResources } from '../cgroups/types.ts';
+import { ContainerNetworkSpec, DEFAULT_NETWORK_SPEC } from '../network/spec.ts';
 import { TIME_NAMESPACE_CLOCKS } from '../oci/spec.ts';
 
 /**
@@ -82,6 +83,7 @@ export const ContainerSpec = z.object({
   stopSignal: z.string().optional(),
   /** seconds between the stop signal and SIGKILL */
   stopTimeout: z.number().int().min(-1).optional(),
+  network: ContainerNetworkSpec.default(DEFAULT_NETWORK_SPEC),
   host: z
     .object({
       resources: CgroupResources.default({}),
