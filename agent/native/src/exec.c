@@ -36,9 +36,11 @@ static const struct {
   const char *name;
   int flag;
 } order[] = {
-    /* user first (it owns the others); cgroup and mount after joining the cgroup, in the child */
-    {"user", CLONE_NEWUSER}, {"ipc", CLONE_NEWIPC},       {"uts", CLONE_NEWUTS},
-    {"net", CLONE_NEWNET},   {"pid", CLONE_NEWPID},       {"time", CLONE_NEWTIME},
+    /* net before user: a prepared network namespace belongs to the host's user namespace, which we
+       could not act in once inside the container's; then user (it owns the rest); cgroup and mount
+       after joining the cgroup, in the child */
+    {"net", CLONE_NEWNET},   {"user", CLONE_NEWUSER}, {"ipc", CLONE_NEWIPC},
+    {"uts", CLONE_NEWUTS},   {"pid", CLONE_NEWPID},   {"time", CLONE_NEWTIME},
     {"cgroup", CLONE_NEWCGROUP}, {"mnt", CLONE_NEWNS},
 };
 #define N_NS (sizeof(order) / sizeof(order[0]))

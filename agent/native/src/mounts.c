@@ -136,8 +136,13 @@ static int do_mount(int rootfd, const struct op *o) {
       goto out;
     }
   } else if (mount(src, target, *fstype ? fstype : NULL, main, *data ? data : NULL) < 0) {
-    fail("mount %s on %s", *fstype ? fstype : src, dest);
-    goto out;
+    /* a new user namespace may not mount sysfs for a network namespace it does not own (the
+       agent prepares it in the host's): bind the host's /sys instead, as runc does */
+    if (!(errno == EPERM && strcmp(fstype, "sysfs") == 0 && mount("/sys", target, NULL, MS_BIND | MS_REC, NULL) == 0)) {
+      fail("mount %s on %s", *fstype ? fstype : src, dest);
+      goto out;
+    }
+    main |= MS_BIND;
   }
   /* a bind mount ignores its flags until remounted */
   unsigned long extra = main & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC);

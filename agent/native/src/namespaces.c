@@ -69,6 +69,9 @@ int prepare_monitor_namespaces(const struct plan *p) {
     }
     /* joining a pid namespace only moves the children: the monitor does it for the init */
     if (strcmp(o->arg[0], "pid") == 0 && *o->arg[1] && setns_path(o->arg[1], CLONE_NEWPID) < 0) return -1;
+    /* a prepared network namespace belongs to the host's user namespace: an init in a new user
+       namespace could no longer enter it, so the monitor does and the init inherits it */
+    if (strcmp(o->arg[0], "network") == 0 && *o->arg[1] && setns_path(o->arg[1], CLONE_NEWNET) < 0) return -1;
   }
   return 0;
 }
@@ -105,7 +108,8 @@ int join_namespaces(const struct plan *p) {
   for (int pass = 0; pass < 2; pass++) {
     for (size_t i = 0; i < p->n_ops; i++) {
       const struct op *o = &p->ops[i];
-      if (o->code != OP_NAMESPACE || !*o->arg[1] || strcmp(o->arg[0], "pid") == 0) continue;
+      if (o->code != OP_NAMESPACE || !*o->arg[1]) continue;
+      if (strcmp(o->arg[0], "pid") == 0 || strcmp(o->arg[0], "network") == 0) continue; /* the monitor's */
       int user = strcmp(o->arg[0], "user") == 0;
       if (user != (pass == 0)) continue;
       int f = kind_flag(o->arg[0]);

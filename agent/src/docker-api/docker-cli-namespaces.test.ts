@@ -119,6 +119,15 @@ describe('docker CLI: --userns-remap', () => {
     assert.deepEqual([made.uid, made.gid], [HOST_ROOT, HOST_ROOT], 'seen from the host: the mapped root');
   });
 
+  test('a remapped container has its bridge address, and docker exec enters it as its root', async () => {
+    const run = await docker('run', '-d', '--name', 'berthtest-uexec', 'busybox', 'sleep', '60');
+    assert.equal(run.code, 0, run.stderr);
+    const r = await docker('exec', 'berthtest-uexec', 'sh', '-c', 'id -u; ip -4 -o addr show eth0 | wc -l');
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.stdout.trim().split(/\s+/), ['0', '1']);
+    await docker('rm', '-f', 'berthtest-uexec');
+  });
+
   test('volumes: written as the mapped root; a copy-up from the image keeps root’s files root’s', async () => {
     const r = await docker(
       ...['run', '--rm', '-v', 'berthtest-uvol:/data', '-v', 'berthtest-uetc:/etc', 'busybox', 'sh', '-c'],
