@@ -29,8 +29,17 @@ test('the first admin logs in and sees the local host with its kernel, CPUs and 
   await page.getByLabel('Password').fill(process.env.BERTH_E2E_PASSWORD!);
   await page.getByRole('button', { name: 'Log in' }).click();
   await expect(page).toHaveURL(`${url()}/`);
-  await expect(page.getByRole('heading', { name: 'Hosts' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
   await expect(page.getByTestId('current-user')).toContainText('admin');
+  await expect(page.getByTestId('dashboard-host').filter({ hasText: os.hostname() })).toContainText(
+    'Online',
+    {
+      timeout: 30_000,
+    },
+  );
+  await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Hosts' }).click();
+  await expect(page).toHaveURL(`${url()}/hosts`);
+  await expect(page.getByRole('heading', { name: 'Hosts', exact: true })).toBeVisible();
 
   // The agent that npm start runs on this machine, as the agent reports it (os.* on the same host).
   const row = page.getByTestId('host-row').filter({ hasText: os.hostname() });
@@ -83,5 +92,5 @@ test('the admin changes the initial password from the account page and logs in w
   await page.getByLabel('Username').fill(process.env.BERTH_E2E_USERNAME!);
   await page.getByLabel('Password').fill(newPassword);
   await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page.getByRole('heading', { name: 'Hosts' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
 });

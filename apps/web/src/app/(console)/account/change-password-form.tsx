@@ -2,7 +2,7 @@
 
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { useTRPC } from '../trpc.tsx';
+import { useTRPC } from '../../trpc.tsx';
 
 const MIN_LENGTH = 12;
 

@@ -1,7 +1,7 @@
 'use client';
 
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { useTRPC } from './trpc.tsx';
+import { useTRPC } from '../../trpc.tsx';
 
 /** Admins create a one-time join token and get the command that joins a host with it. */
 export function AddHost() {
