@@ -11,6 +11,7 @@ export const SECRET_FIELDS = {
   session: { tokenHash: true },
   host: { credentialHash: true },
   joinToken: { tokenHash: true },
+  apiToken: { tokenHash: true },
 } as const;
 
 export function createPrismaClient(databaseUrl: string, options: { maxConnections?: number } = {}) {

@@ -25,7 +25,7 @@ export async function logIn(
   }
   const user = await deps.db.user.findUnique({
     where: { username: input.username },
-    select: { id: true, username: true, role: true, passwordHash: true },
+    select: { id: true, username: true, role: true, passwordHash: true, disabledAt: true },
   });
   const ok = await verifyPassword(user?.passwordHash ?? (await decoyHash()), input.password);
   if (!user || !ok) {
@@ -33,6 +33,7 @@ export async function logIn(
     deps.log(`login failed for ${JSON.stringify(input.username)} from ${input.ip}`);
     throw new ServiceError('unauthorized', 'Wrong username or password.');
   }
+  if (user.disabledAt) throw new ServiceError('unauthorized', 'This account is disabled.');
   deps.loginLimiter.reset(`user:${input.username.toLowerCase()}`);
   const session = await createSession(deps.db, {
     userId: user.id,

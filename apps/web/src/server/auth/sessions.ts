@@ -40,10 +40,10 @@ export async function resolveSession(
       id: true,
       expiresAt: true,
       lastSeenAt: true,
-      user: { select: { id: true, username: true, role: true } },
+      user: { select: { id: true, username: true, role: true, disabledAt: true } },
     },
   });
-  if (!session) return undefined;
+  if (!session || session.user.disabledAt) return undefined;
   const now = Date.now();
   if (session.expiresAt.getTime() <= now) {
     await db.session.deleteMany({ where: { id: session.id } });
@@ -55,7 +55,14 @@ export async function resolveSession(
       data: { lastSeenAt: new Date(now), expiresAt: new Date(now + lifetimeMs) },
     });
   }
-  return session.user;
+  const { id, username, role } = session.user;
+  return { id, username, role };
+}
+
+/** "Log out everywhere": every session of the user ends (API tokens are revoked separately). */
+export async function deleteUserSessions(db: Db, userId: string): Promise<number> {
+  const { count } = await db.session.deleteMany({ where: { userId } });
+  return count;
 }
 
 export async function deleteSession(db: Db, token: string): Promise<void> {

@@ -1,5 +1,7 @@
-/** The hosts page's data: every host with what its agent last reported. */
+/** The hosts page's data: every host the caller may view, with what its agent last reported. */
 import type { Db, Host } from '@berth/db';
+import { type AccessCaller, listVisibleHostIds } from '../access/host-access.ts';
+import { type Labels, labelsOf } from '../access/labels.ts';
 
 type HostRow = Pick<
   Host,
@@ -20,10 +22,13 @@ type HostRow = Pick<
 export type HostSummary = Omit<HostRow, 'memoryBytes' | 'lastSeenAt'> & {
   memoryBytes: number;
   lastSeenAt: string | null;
+  labels: Labels;
 };
 
-export async function listHosts(db: Db): Promise<HostSummary[]> {
+export async function listHosts(db: Db, caller: AccessCaller): Promise<HostSummary[]> {
+  const visible = await listVisibleHostIds(caller);
   const hosts = await db.host.findMany({
+    where: { id: { in: visible } },
     orderBy: [{ name: 'asc' }, { id: 'asc' }],
     select: {
       id: true,
@@ -37,11 +42,13 @@ export async function listHosts(db: Db): Promise<HostSummary[]> {
       agentVersion: true,
       status: true,
       lastSeenAt: true,
+      labels: true,
     },
   });
   return hosts.map((host) => ({
     ...host,
     memoryBytes: Number(host.memoryBytes),
     lastSeenAt: host.lastSeenAt?.toISOString() ?? null,
+    labels: labelsOf(host.labels),
   }));
 }

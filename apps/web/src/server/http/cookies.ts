@@ -1,4 +1,4 @@
-/** Reading and writing the session cookie (no dependency: the format is small and fixed). */
+/** Reading the caller's credentials (session cookie, Bearer header) and writing the cookie. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SESSION_COOKIE } from '../auth/sessions.ts';
 
@@ -12,6 +12,12 @@ export function readCookie(req: IncomingMessage, name: string): string | undefin
 
 export function sessionTokenOf(req: IncomingMessage): string | undefined {
   return readCookie(req, SESSION_COOKIE);
+}
+
+/** The token of `Authorization: Bearer <token>` (API tokens), or undefined without one. */
+export function bearerTokenOf(req: IncomingMessage): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+  return match?.[1];
 }
 
 /** httpOnly (no script reads it), SameSite=Lax (no cross-site POST carries it), Secure behind https. */

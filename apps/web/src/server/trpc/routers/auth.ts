@@ -1,13 +1,15 @@
 import { z } from 'zod';
 import { changePassword } from '../../auth/change-password.ts';
 import { logIn } from '../../auth/log-in.ts';
-import { deleteSession } from '../../auth/sessions.ts';
+import { deleteSession, deleteUserSessions } from '../../auth/sessions.ts';
 import { clearSessionCookie, setSessionCookie } from '../../http/cookies.ts';
 import { isSecureRequest } from '../../http/same-origin.ts';
 import { authedProcedure, publicProcedure, router } from '../init.ts';
 
 export const authRouter = router({
-  me: publicProcedure.query(({ ctx }) => ctx.user ?? null),
+  me: publicProcedure.query(({ ctx }) =>
+    ctx.user ? { id: ctx.user.id, username: ctx.user.username, role: ctx.user.role } : null,
+  ),
 
   login: publicProcedure
     .input(z.object({ username: z.string().trim().min(1).max(100), password: z.string().min(1).max(1000) }))
@@ -26,6 +28,17 @@ export const authRouter = router({
     clearSessionCookie(ctx.res, isSecureRequest(ctx.req, ctx.deps.config.BERTH_PUBLIC_URL));
     return null;
   }),
+
+  /** Ends every session of the caller, this one included (API tokens stay: revoke those). */
+  logoutEverywhere: authedProcedure
+    .meta({ openapi: { method: 'POST', path: '/auth/logout-everywhere', summary: 'End all your sessions' } })
+    .output(z.object({ sessionsEnded: z.number() }))
+    .mutation(async ({ ctx }) => {
+      const sessionsEnded = await deleteUserSessions(ctx.deps.db, ctx.user.id);
+      if (!ctx.bearer)
+        clearSessionCookie(ctx.res, isSecureRequest(ctx.req, ctx.deps.config.BERTH_PUBLIC_URL));
+      return { sessionsEnded };
+    }),
 
   changePassword: authedProcedure
     .input(

@@ -1,12 +1,21 @@
 import { z } from 'zod';
+import { requireHostAccess } from '../../access/host-access.ts';
+import { LabelsSchema } from '../../access/labels.ts';
 import { createJoinToken } from '../../hosts/create-join-token.ts';
 import { listHosts } from '../../hosts/list-hosts.ts';
+import { removeHost, renameHost, setHostLabels } from '../../hosts/manage-host.ts';
 import { adminProcedure, authedProcedure, router } from '../init.ts';
+import { Id, NameSchema, Ok } from '../schemas.ts';
 
 export const hostsRouter = router({
-  list: authedProcedure.query(({ ctx }) => listHosts(ctx.deps.db)),
+  list: authedProcedure
+    .meta({ openapi: { method: 'GET', path: '/hosts', summary: 'Hosts you may view' } })
+    .query(({ ctx }) => listHosts(ctx.deps.db, ctx.user)),
 
   createJoinToken: adminProcedure
+    .meta({
+      openapi: { method: 'POST', path: '/hosts/join-tokens', summary: 'Create a one-time join token' },
+    })
     .input(
       z.object({
         ttlMinutes: z
@@ -17,11 +26,41 @@ export const hostsRouter = router({
           .default(60),
       }),
     )
+    .output(z.object({ token: z.string(), expiresAt: z.string() }))
     .mutation(async ({ ctx, input }) => {
       const { token, expiresAt } = await createJoinToken(ctx.deps.db, {
         createdBy: { id: ctx.user.id, username: ctx.user.username },
         ttlMs: input.ttlMinutes * 60_000,
       });
       return { token, expiresAt: expiresAt.toISOString() };
+    }),
+
+  rename: authedProcedure
+    .meta({ openapi: { method: 'POST', path: '/hosts/{hostId}/rename', summary: 'Rename a host' } })
+    .input(z.object({ hostId: Id, name: NameSchema }))
+    .output(z.object({ id: z.string(), name: z.string() }))
+    .mutation(async ({ ctx, input }) => {
+      await requireHostAccess(ctx.user, input.hostId, 'manage');
+      return renameHost(ctx.deps.db, ctx.user, input);
+    }),
+
+  setLabels: authedProcedure
+    .meta({ openapi: { method: 'PUT', path: '/hosts/{hostId}/labels', summary: "Replace a host's labels" } })
+    .input(z.object({ hostId: Id, labels: LabelsSchema }))
+    .output(z.object({ id: z.string(), labels: LabelsSchema }))
+    .mutation(async ({ ctx, input }) => {
+      await requireHostAccess(ctx.user, input.hostId, 'manage');
+      return setHostLabels(ctx.deps.db, ctx.user, input);
+    }),
+
+  remove: authedProcedure
+    .meta({
+      openapi: { method: 'DELETE', path: '/hosts/{hostId}', summary: 'Forget a host and its credential' },
+    })
+    .input(z.object({ hostId: Id }))
+    .output(Ok)
+    .mutation(async ({ ctx, input }) => {
+      await requireHostAccess(ctx.user, input.hostId, 'manage');
+      return removeHost(ctx.deps.db, ctx.user, input);
     }),
 });
