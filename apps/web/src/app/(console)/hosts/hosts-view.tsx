@@ -6,6 +6,7 @@ import { useTRPC } from '../../trpc.tsx';
 import { QueryState } from '../../ui/query-state.tsx';
 import { useNow } from '../../ui/use-now.ts';
 import { AddHost } from './add-host.tsx';
+import { HostActions } from './host-actions.tsx';
 
 /** Hosts change on their own (agents come and go), so the list polls. */
 export const HOSTS_REFRESH_MS = 5000;
@@ -52,6 +53,8 @@ export function HostsView() {
                   <th className="num">CPUs</th>
                   <th className="num">Memory</th>
                   <th>Last seen</th>
+                  <th>Labels</th>
+                  <th>Actions</th>
                 </tr>
               </thead>
               <tbody>
@@ -79,6 +82,16 @@ export function HostsView() {
                       {formatBytes(host.memoryBytes)}
                     </td>
                     <td title={host.lastSeenAt ?? undefined}>{formatAgo(host.lastSeenAt, now)}</td>
+                    <td data-testid="host-labels">
+                      {Object.entries(host.labels).map(([key, value]) => (
+                        <span key={key} className="badge">
+                          {key}={value}
+                        </span>
+                      ))}
+                    </td>
+                    <td>
+                      <HostActions host={host} />
+                    </td>
                   </tr>
                 ))}
               </tbody>
