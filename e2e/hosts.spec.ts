@@ -1,12 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import os from 'node:os';
-import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { formatBytes } from '../apps/web/src/app/format.ts';
-
-const url = () => process.env.BERTH_E2E_URL!;
-
-const screenshots = join(import.meta.dirname, 'screenshots');
+import { screenshot, url } from './session.ts';
 
 test('a wrong password is refused with a message', async ({ page }) => {
   await page.goto(`${url()}/login`);
@@ -17,8 +12,7 @@ test('a wrong password is refused with a message', async ({ page }) => {
     'Wrong username or password.',
   );
   await expect(page).toHaveURL(/\/login$/);
-  mkdirSync(screenshots, { recursive: true });
-  await page.screenshot({ path: join(screenshots, 'login-error.png') });
+  await screenshot(page, 'login-error');
 });
 
 test('the first admin logs in and sees the local host with its kernel, CPUs and memory', async ({ page }) => {
@@ -49,13 +43,12 @@ test('the first admin logs in and sees the local host with its kernel, CPUs and 
   await expect(row.getByTestId('host-cpus')).toHaveText(String(os.availableParallelism()));
   await expect(row.getByTestId('host-memory')).toHaveText(formatBytes(os.totalmem()));
 
-  mkdirSync(screenshots, { recursive: true });
-  await page.screenshot({ path: join(screenshots, 'hosts.png'), fullPage: true });
+  await screenshot(page, 'hosts');
 
   // An admin can add a host: a one-time join token and the command that uses it.
   await page.getByRole('button', { name: 'Add host' }).click();
   await expect(page.getByTestId('join-command')).toContainText(`--control-plane ${url()} --join-token bjt_`);
-  await page.screenshot({ path: join(screenshots, 'add-host.png') });
+  await screenshot(page, 'add-host');
 
   await page.getByRole('button', { name: 'Log out' }).click();
   await expect(page).toHaveURL(/\/login$/);
@@ -85,7 +78,7 @@ test('the admin changes the initial password from the account page and logs in w
   await expect(current).toHaveValue(process.env.BERTH_E2E_PASSWORD!);
   await page.getByRole('button', { name: 'Change password' }).click();
   await expect(page.getByRole('status')).toHaveText('Password changed.');
-  await page.screenshot({ path: join(screenshots, 'account.png') });
+  await screenshot(page, 'account');
 
   await page.getByRole('button', { name: 'Log out' }).click();
   await expect(page).toHaveURL(/\/login$/);
