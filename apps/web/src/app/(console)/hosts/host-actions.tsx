@@ -8,7 +8,7 @@ import { useTRPC } from '../../trpc.tsx';
 import { ConfirmButton } from '../../ui/confirm-button.tsx';
 import { Dialog } from '../../ui/dialog.tsx';
 import { Field, invalidProps, schemaError } from '../../ui/field.tsx';
-import { parseKeyValueLines } from './key-value-lines.ts';
+import { parseKeyValueLines } from '../../ui/key-value-lines.ts';
 
 type Host = { id: string; name: string; labels: Record<string, string> };
 
