@@ -13,7 +13,7 @@ import type { TerminalLink, TerminalLinkState } from './terminal-link.ts';
 export function TerminalView({ link, onEnded }: { link: TerminalLink; onEnded?: () => void }) {
   const boxRef = useRef<HTMLDivElement>(null);
   const [state, setState] = useState<TerminalLinkState>({ kind: 'connecting' });
-  const api = useRef<{ copy: () => void; paste: () => void; focus: () => void } | null>(null);
+  const api = useRef<{ copy: () => void; paste: () => void } | null>(null);
 
   useEffect(() => {
     const box = boxRef.current;
@@ -46,7 +46,7 @@ export function TerminalView({ link, onEnded }: { link: TerminalLink; onEnded?: 
             .then((text) => term.paste(text))
             .catch(() => {});
         };
-        api.current = { copy, paste, focus: () => term.focus() };
+        api.current = { copy, paste };
         term.attachCustomKeyEventHandler((event) => {
           if (event.type !== 'keydown' || !event.ctrlKey || !event.shiftKey) return true;
           if (event.code === 'KeyC') {
@@ -112,15 +112,7 @@ export function TerminalView({ link, onEnded }: { link: TerminalLink; onEnded?: 
           Paste
         </button>
       </div>
-      <div
-        ref={boxRef}
-        className="terminal-box"
-        data-testid="terminal"
-        role="application"
-        aria-label="Terminal"
-        onClick={() => api.current?.focus()}
-        onKeyDown={undefined}
-      />
+      <div ref={boxRef} className="terminal-box" data-testid="terminal" />
     </div>
   );
 }
