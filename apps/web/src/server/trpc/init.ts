@@ -46,6 +46,10 @@ const TRPC_CODE: Record<ServiceErrorCode, TRPCError['code']> = {
   conflict: 'CONFLICT',
   'rate-limited': 'TOO_MANY_REQUESTS',
   invalid: 'BAD_REQUEST',
+  unavailable: 'SERVICE_UNAVAILABLE',
+  timeout: 'TIMEOUT',
+  cancelled: 'CLIENT_CLOSED_REQUEST',
+  internal: 'INTERNAL_SERVER_ERROR',
 };
 
 const mapServiceErrors = t.middleware(async ({ next, ctx }) => {
