@@ -20,13 +20,25 @@ export interface DockerResult {
  * image already in its store, driven by the real docker CLI. Containers it
  * ran are removed and its cgroup parent deleted by stop(), also after a failed test.
  */
+export interface AgentProcessOptions {
+  /** run the agent inside this network namespace (a test host, `ip netns exec`) */
+  netns?: string;
+  /** more agent arguments (--control-plane, --join-token, --name) */
+  args?: string[];
+}
+
 export class AgentUnderTest {
   private constructor(
     readonly dir: string,
     readonly socket: string,
     private readonly child: ChildProcess,
     readonly cgroupParent: string,
+    private readonly processOptions: AgentProcessOptions = {},
   ) {}
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
 
   /** SIGKILL, as a crash or an OOM kill of the agent would. */
   kill9(): void {
@@ -39,34 +51,56 @@ export class AgentUnderTest {
       this.child.kill('SIGTERM');
       await once(this.child, 'exit');
     }
-    const child = AgentUnderTest.spawnAgent(join(this.dir, 'root'), this.socket, this.cgroupParent);
+    const child = AgentUnderTest.spawnAgent(
+      join(this.dir, 'root'),
+      this.socket,
+      this.cgroupParent,
+      this.processOptions,
+    );
     await AgentUnderTest.ready(child);
-    return new AgentUnderTest(this.dir, this.socket, child, this.cgroupParent);
+    return new AgentUnderTest(this.dir, this.socket, child, this.cgroupParent, this.processOptions);
   }
 
-  private static spawnAgent(dataRoot: string, socket: string, cgroupParent: string): ChildProcess {
-    return spawn(
+  private static spawnAgent(
+    dataRoot: string,
+    socket: string,
+    cgroupParent: string,
+    options: AgentProcessOptions,
+  ): ChildProcess {
+    const agent = [
       process.execPath,
-      [
-        '--import',
-        'tsx',
-        join(import.meta.dirname, '../../main.ts'),
-        '--data-root',
-        dataRoot,
-        '--docker-socket',
-        socket,
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, BERTH_CGROUP_PARENT: cgroupParent } },
-    );
+      '--import',
+      'tsx',
+      join(import.meta.dirname, '../../main.ts'),
+      '--data-root',
+      dataRoot,
+      '--docker-socket',
+      socket,
+      ...(options.args ?? []),
+    ];
+    // only the network namespace is entered (`ip netns exec` would also remount /sys and hide the
+    // cgroup hierarchy); nsenter execs the agent, so the child's pid is the agent's
+    const [cmd, ...argv] = options.netns ? ['nsenter', `--net=/run/netns/${options.netns}`, ...agent] : agent;
+    return spawn(cmd!, argv, {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, BERTH_CGROUP_PARENT: cgroupParent },
+    });
   }
 
   private static async ready(child: ChildProcess): Promise<void> {
-    const [line] = await once(child.stdout!, 'data');
+    const [line] = await Promise.race([
+      once(child.stdout!, 'data'),
+      once(child, 'exit').then(([code]) => {
+        throw new Error(`agent exited with ${code} before it was ready`);
+      }),
+    ]);
     if (!String(line).includes('Docker API on')) throw new Error(`agent did not start: ${line}`);
     child.stdout!.resume();
   }
 
-  static async start(options: { preloadBusybox?: boolean } = {}): Promise<AgentUnderTest> {
+  static async start(
+    options: { preloadBusybox?: boolean } & AgentProcessOptions = {},
+  ): Promise<AgentUnderTest> {
     // short: monitor sockets live under <data root>/tasks/<64 hex>/
     const dir = await mkdtemp('/tmp/berthtest-');
     const dataRoot = join(dir, 'root');
@@ -76,9 +110,9 @@ export class AgentUnderTest {
       await engine.images.load(Readable.from([busyboxArchive().archive]));
     }
     const socket = join(dir, 'docker.sock');
-    const child = AgentUnderTest.spawnAgent(dataRoot, socket, cgroupParent);
+    const child = AgentUnderTest.spawnAgent(dataRoot, socket, cgroupParent, options);
     await AgentUnderTest.ready(child);
-    return new AgentUnderTest(dir, socket, child, cgroupParent);
+    return new AgentUnderTest(dir, socket, child, cgroupParent, options);
   }
 
   env(): NodeJS.ProcessEnv {

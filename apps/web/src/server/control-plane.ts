@@ -16,7 +16,9 @@ import { FailureRateLimiter } from './auth/rate-limit.ts';
 import { purgeExpiredSessions } from './auth/sessions.ts';
 import type { Config } from './config.ts';
 import type { Deps, Log } from './deps.ts';
+import { HostFeed } from './host-state/host-feed.ts';
 import { gatePage } from './http/page-gate.ts';
+import { HostGateway } from './link/host-gateway.ts';
 import { markAllHostsOffline } from './link/host-presence.ts';
 import { createLinkServer, type LinkServer, type LinkServerOptions } from './link/link-server.ts';
 import { appRouter } from './trpc/app-router.ts';
@@ -104,6 +106,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     config,
     log,
     loginLimiter: new FailureRateLimiter({ maxFailures: 10, windowMs: 15 * 60_000 }),
+    gateway: new HostGateway(db),
+    hostFeed: new HostFeed(),
   };
   try {
     await markAllHostsOffline(db);

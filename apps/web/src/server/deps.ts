@@ -2,6 +2,8 @@
 import type { Db } from '@berth/db';
 import type { FailureRateLimiter } from './auth/rate-limit.ts';
 import type { Config } from './config.ts';
+import type { HostFeed } from './host-state/host-feed.ts';
+import type { HostGateway } from './link/host-gateway.ts';
 
 export type Log = (message: string) => void;
 
@@ -10,4 +12,8 @@ export interface Deps {
   config: Config;
   log: Log;
   loginLimiter: FailureRateLimiter;
+  /** requests and streams to hosts over their agent links */
+  gateway: HostGateway;
+  /** changes to the stored host state, for live updates */
+  hostFeed: HostFeed;
 }

@@ -78,6 +78,10 @@ export const TRPC_CODE: Record<ServiceErrorCode, TRPCError['code']> = {
   conflict: 'CONFLICT',
   'rate-limited': 'TOO_MANY_REQUESTS',
   invalid: 'BAD_REQUEST',
+  unavailable: 'SERVICE_UNAVAILABLE',
+  timeout: 'TIMEOUT',
+  cancelled: 'CLIENT_CLOSED_REQUEST',
+  internal: 'INTERNAL_SERVER_ERROR',
 };
 
 function toTRPCError(err: ServiceError, res: ServerResponse): TRPCError {
