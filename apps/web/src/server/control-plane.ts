@@ -21,8 +21,6 @@ import { gatePage } from './http/page-gate.ts';
 import { HostGateway } from './link/host-gateway.ts';
 import { markAllHostsOffline } from './link/host-presence.ts';
 import { createLinkServer, type LinkServer, type LinkServerOptions } from './link/link-server.ts';
-import { TerminalSessions } from './terminals/terminal-sessions.ts';
-import { createTerminalSocketServer } from './terminals/terminal-socket.ts';
 import { appRouter } from './trpc/app-router.ts';
 import { createContext } from './trpc/init.ts';
 
@@ -110,7 +108,6 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     loginLimiter: new FailureRateLimiter({ maxFailures: 10, windowMs: 15 * 60_000 }),
     gateway: new HostGateway(db),
     hostFeed: new HostFeed(),
-    terminals: new TerminalSessions(),
   };
   try {
     await markAllHostsOffline(db);
@@ -120,7 +117,6 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     throw err;
   }
   const link = createLinkServer(deps, options.link);
-  const terminalSockets = createTerminalSocketServer(deps, deps.terminals);
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/api/trpc/',
@@ -149,7 +145,6 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   server.on('upgrade', (req, socket, head) => {
     const path = new URL(req.url ?? '/', 'http://berth.invalid').pathname;
     if (path === LINK_PATH) link.handleUpgrade(req, socket, head);
-    else if (terminalSockets.handleUpgrade(req, socket, head)) return;
     else if (pages) pages.upgrades.emit('upgrade', req, socket, head);
     else socket.destroy();
   });
@@ -179,11 +174,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
         clearInterval(sweep);
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
-        terminalSockets.close();
-        // cancelling the execs needs the links; closing the links then settles whatever did not answer
-        const terminalsEnded = deps.terminals.closeAll();
         await link.close();
-        await terminalsEnded;
         setTimeout(() => server.closeAllConnections(), 2000).unref();
         await closed;
         await pages?.close();

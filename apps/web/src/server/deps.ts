@@ -4,7 +4,6 @@ import type { FailureRateLimiter } from './auth/rate-limit.ts';
 import type { Config } from './config.ts';
 import type { HostFeed } from './host-state/host-feed.ts';
 import type { HostGateway } from './link/host-gateway.ts';
-import type { TerminalSessions } from './terminals/terminal-sessions.ts';
 
 export type Log = (message: string) => void;
 
@@ -17,6 +16,4 @@ export interface Deps {
   gateway: HostGateway;
   /** changes to the stored host state, for live updates */
   hostFeed: HostFeed;
-  /** open terminal sessions (they outlive the pages attached to them) */
-  terminals: TerminalSessions;
 }

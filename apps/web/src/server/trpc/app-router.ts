@@ -4,7 +4,6 @@ import { auditRouter } from './routers/audit.ts';
 import { authRouter } from './routers/auth.ts';
 import { hostsRouter } from './routers/hosts.ts';
 import { teamsRouter } from './routers/teams.ts';
-import { terminalsRouter } from './routers/terminals.ts';
 import { tokensRouter } from './routers/tokens.ts';
 import { usersRouter } from './routers/users.ts';
 
@@ -17,7 +16,6 @@ export const appRouter = router({
   grants: grantsRouter,
   tokens: tokensRouter,
   audit: auditRouter,
-  terminals: terminalsRouter,
 });
 
 /** The only thing the browser imports from the server: a type. */
