@@ -53,8 +53,10 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
   stack.images.events.subscribe((e) => {
     events.publish('image', e.action, e.id, e.ref === undefined ? {} : { name: e.ref });
   });
-  const volumes = await VolumeStore.open(layout.volumes, (name) =>
-    store.all().some((c) => c.volumes.some((v) => v.name === name)),
+  const volumes = await VolumeStore.open(
+    layout.volumes,
+    (name) => store.all().some((c) => c.volumes.some((v) => v.name === name)),
+    (action, name) => events.publish('volume', action, name),
   );
   const cgroups = await createCgroupManager({ parent: options.cgroupParent ?? 'berth' });
   await mkdir(layout.tasks, { recursive: true, mode: 0o700 });

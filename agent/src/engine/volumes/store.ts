@@ -16,6 +16,8 @@ import {
 
 /** Whether a container (running or not) refers to the volume; the container store answers. */
 export type IsInUse = (name: string) => boolean | Promise<boolean>;
+/** Told of each volume made or destroyed (Docker's volume create/destroy events). */
+export type VolumeNotify = (action: 'create' | 'destroy', name: string) => void;
 
 const LOCAL_OPTION_KEYS = new Set(['type', 'device', 'o']);
 const TMP_PREFIX = '.tmp-';
@@ -42,17 +44,18 @@ export class VolumeStore {
   private constructor(
     readonly root: string,
     private readonly isInUse: IsInUse,
+    private readonly notify: VolumeNotify,
   ) {}
 
   /** Opens the store, clearing what an interrupted create or remove left behind. */
-  static async open(root: string, isInUse: IsInUse): Promise<VolumeStore> {
+  static async open(root: string, isInUse: IsInUse, notify: VolumeNotify = () => {}): Promise<VolumeStore> {
     await mkdir(root, { recursive: true });
     for (const name of await readdir(root)) {
       if (name.startsWith(TMP_PREFIX) || name.startsWith(TRASH_PREFIX)) {
         await rm(join(root, name), { recursive: true, force: true });
       }
     }
-    return new VolumeStore(root, isInUse);
+    return new VolumeStore(root, isInUse, notify);
   }
 
   dir(name: string): string {
@@ -109,6 +112,7 @@ export class VolumeStore {
       if (errno(err) === 'ENOTEMPTY' || errno(err) === 'EEXIST') return this.inspect(name);
       throw new EngineError('internal', `creating volume ${name}: ${(err as Error).message}`, { cause: err });
     }
+    this.notify('create', name);
     return this.toInspect(meta);
   }
 
@@ -194,6 +198,7 @@ export class VolumeStore {
       if (errno(err) === 'ENOENT') return;
       throw new EngineError('internal', `removing volume ${name}: ${(err as Error).message}`, { cause: err });
     }
+    this.notify('destroy', name);
     await rm(trash, { recursive: true, force: true });
   }
 

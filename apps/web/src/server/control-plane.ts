@@ -21,6 +21,7 @@ import { gatePage } from './http/page-gate.ts';
 import { HostGateway } from './link/host-gateway.ts';
 import { markAllHostsOffline } from './link/host-presence.ts';
 import { createLinkServer, type LinkServer, type LinkServerOptions } from './link/link-server.ts';
+import { TerminalSessions } from './terminals/terminal-sessions.ts';
 import { appRouter } from './trpc/app-router.ts';
 import { createContext } from './trpc/init.ts';
 
@@ -101,13 +102,15 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 export async function startControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
   const { config, log } = options;
   const db = createPrismaClient(options.databaseUrl);
+  const gateway = new HostGateway(db);
   const deps: Deps = {
     db,
     config,
     log,
     loginLimiter: new FailureRateLimiter({ maxFailures: 10, windowMs: 15 * 60_000 }),
-    gateway: new HostGateway(db),
+    gateway,
     hostFeed: new HostFeed(),
+    terminals: new TerminalSessions({ db, gateway }),
   };
   try {
     await markAllHostsOffline(db);
@@ -174,6 +177,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
         clearInterval(sweep);
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
+        deps.terminals.closeAll();
         await link.close();
         setTimeout(() => server.closeAllConnections(), 2000).unref();
         await closed;

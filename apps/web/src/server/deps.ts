@@ -4,6 +4,7 @@ import type { FailureRateLimiter } from './auth/rate-limit.ts';
 import type { Config } from './config.ts';
 import type { HostFeed } from './host-state/host-feed.ts';
 import type { HostGateway } from './link/host-gateway.ts';
+import type { TerminalSessions } from './terminals/terminal-sessions.ts';
 
 export type Log = (message: string) => void;
 
@@ -16,4 +17,6 @@ export interface Deps {
   gateway: HostGateway;
   /** changes to the stored host state, for live updates */
   hostFeed: HostFeed;
+  /** terminals in containers, held across browser reloads */
+  terminals: TerminalSessions;
 }

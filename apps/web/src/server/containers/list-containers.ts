@@ -2,6 +2,7 @@
 import type { Db, Prisma } from '@berth/db';
 import { ContainerStatus } from '@berth/protocol';
 import { z } from 'zod';
+import { type HostVisibility, keepVisible } from '../access/visible-hosts.ts';
 
 export const ListContainersInput = z.object({
   hostId: z.string().min(1).max(100).optional(),
@@ -29,9 +30,11 @@ export const ContainerRow = z.object({
 });
 export type ContainerRow = z.infer<typeof ContainerRow>;
 
+/** `visible`: whether the caller may see a host; absent for internal callers (every host). */
 export async function listContainers(
   db: Db,
   input: z.input<typeof ListContainersInput>,
+  visible?: HostVisibility,
 ): Promise<ContainerRow[]> {
   const q = ListContainersInput.parse(input);
   const where: Prisma.HostContainerWhereInput = {
@@ -68,7 +71,7 @@ export async function listContainers(
       host: { select: { name: true, status: true } },
     },
   });
-  return rows.map(({ host, ...r }) => ({
+  return (await keepVisible(rows, visible)).map(({ host, ...r }) => ({
     ...r,
     hostName: host.name,
     hostStatus: host.status,

@@ -6,32 +6,14 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { startTestDatabase, type TestDatabase } from '@berth/db/testing';
 import { LINK_PATH, STREAM_CHUNK_BYTES, STREAM_WINDOW_BYTES } from '@berth/protocol';
 import WebSocket from 'ws';
-import { AgentUnderTest } from '../../../../../agent/src/docker-api/testing/agent-under-test.ts';
 import { openEngine } from '../../../../../agent/src/engine/engine.ts';
-import { loadConfig } from '../config.ts';
 import { actOnContainers } from '../containers/container-actions.ts';
 import { listContainers } from '../containers/list-containers.ts';
-import { type ControlPlane, startControlPlane } from '../control-plane.ts';
+import type { ControlPlane } from '../control-plane.ts';
 import { ServiceError } from '../errors.ts';
-import { createJoinToken } from '../hosts/create-join-token.ts';
-import { createTestNetwork, type TestNetwork } from './testing/test-network.ts';
-
-async function until<T>(
-  what: string,
-  check: () => Promise<T | undefined | false>,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not in time`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { TestHosts, until } from './testing/test-hosts.ts';
 
 async function rejectsWith(promise: Promise<unknown>, code: ServiceError['code'], pattern: RegExp) {
   await assert.rejects(promise, (err: unknown) => {
@@ -43,51 +25,15 @@ async function rejectsWith(promise: Promise<unknown>, code: ServiceError['code']
 }
 
 describe('agent link: two test hosts, one control plane', { timeout: 240_000 }, () => {
-  let db: TestDatabase;
-  let net: TestNetwork;
+  const hosts = new TestHosts();
+  const { agents, hostIds, admin } = hosts;
   let cp: ControlPlane;
-  const agents: AgentUnderTest[] = [];
-  const hostIds: string[] = [];
-  const admin = { id: '', username: 'berthtest-admin' };
-  const startCp = (port = 0) =>
-    startControlPlane({
-      config: loadConfig({ PORT: String(port), HOST: net.bridgeAddress, BERTH_DATA: db.dir }),
-      databaseUrl: db.url,
-      log: () => {},
-      pages: false,
-    });
 
   before(async () => {
-    db = await startTestDatabase();
-    net = createTestNetwork();
-    cp = await startCp();
-    const user = await cp.deps.db.user.create({
-      data: { username: admin.username, passwordHash: 'x', role: 'admin' },
-    });
-    admin.id = user.id;
-    for (const n of [1, 2]) {
-      const ns = net.addHost(n);
-      const { token } = await createJoinToken(cp.deps.db, { createdBy: null, ttlMs: 60_000 });
-      agents.push(
-        await AgentUnderTest.start({
-          netns: ns,
-          args: ['--control-plane', cp.url, '--join-token', token, '--name', `berthtest-host-${n}`],
-        }),
-      );
-    }
-    const hosts = await until('both hosts online', async () => {
-      const rows = await cp.deps.db.host.findMany({ where: { status: 'online' }, orderBy: { name: 'asc' } });
-      return rows.length === 2 && rows.every((h) => cp.deps.gateway.isConnected(h.id)) && rows;
-    });
-    hostIds.push(...hosts.map((h) => h.id));
+    await hosts.start(2);
+    cp = hosts.cp;
   });
-
-  after(async () => {
-    for (const a of agents) await a.stop().catch(() => {});
-    await cp?.close();
-    net?.remove();
-    await db?.stop();
-  });
+  after(() => hosts.stop());
 
   const run = (host: number, name: string, cmd: string[], extra: { tty?: boolean } = {}) =>
     cp.deps.gateway.call(hostIds[host]!, 'containers.run', { image: 'busybox', name, cmd, ...extra });
@@ -277,7 +223,7 @@ describe('agent link: two test hosts, one control plane', { timeout: 240_000 }, 
   test('a restarted control plane: the agents come back on their own', async () => {
     const port = cp.port;
     await cp.close();
-    cp = await startCp(port);
+    cp = hosts.cp = await hosts.startControlPlane(port);
     await until(
       'both agents reconnected',
       async () => hostIds.every((id) => cp.deps.gateway.isConnected(id)),
@@ -289,7 +235,7 @@ describe('agent link: two test hosts, one control plane', { timeout: 240_000 }, 
 
   test('an impersonated host credential and garbage are refused and change nothing', async () => {
     const before = await listContainers(cp.deps.db, {});
-    const impostor = new WebSocket(`ws://${net.bridgeAddress}:${cp.port}${LINK_PATH}`);
+    const impostor = new WebSocket(`ws://${hosts.net!.bridgeAddress}:${cp.port}${LINK_PATH}`);
     await new Promise((r) => impostor.once('open', r));
     const closed = new Promise<number>((r) => impostor.once('close', (code) => r(code)));
     impostor.send(
@@ -303,7 +249,7 @@ describe('agent link: two test hosts, one control plane', { timeout: 240_000 }, 
       JSON.stringify({ type: 'state', state: { containers: [], images: [], volumes: [], stats: {} } }),
     );
     assert.equal(await closed, 4001);
-    const garbage = new WebSocket(`ws://${net.bridgeAddress}:${cp.port}${LINK_PATH}`);
+    const garbage = new WebSocket(`ws://${hosts.net!.bridgeAddress}:${cp.port}${LINK_PATH}`);
     await new Promise((r) => garbage.once('open', r));
     const garbageClosed = new Promise<number>((r) => garbage.once('close', (code) => r(code)));
     garbage.send(Buffer.from([0, 0, 0, 1, 1, 65]));
