@@ -17,6 +17,7 @@ import { purgeExpiredSessions } from './auth/sessions.ts';
 import type { Config } from './config.ts';
 import type { Deps, Log } from './deps.ts';
 import { HostFeed } from './host-state/host-feed.ts';
+import { handleImageLoad } from './http/image-load.ts';
 import { gatePage } from './http/page-gate.ts';
 import { HostGateway } from './link/host-gateway.ts';
 import { markAllHostsOffline } from './link/host-presence.ts';
@@ -133,6 +134,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const server = createServer(async (req, res) => {
     try {
       if (req.url?.startsWith('/api/trpc/')) return trpc(req, res);
+      if (handleImageLoad(deps, req, res)) return;
       if (!pages) {
         res.writeHead(404).end();
         return;

@@ -5,6 +5,7 @@ import { authRouter } from './routers/auth.ts';
 import { containersRouter } from './routers/containers.ts';
 import { hostsRouter } from './routers/hosts.ts';
 import { imagesRouter } from './routers/images.ts';
+import { networksRouter } from './routers/networks.ts';
 import { teamsRouter } from './routers/teams.ts';
 import { terminalsRouter } from './routers/terminals.ts';
 import { tokensRouter } from './routers/tokens.ts';
@@ -23,6 +24,7 @@ export const appRouter = router({
   containers: containersRouter,
   images: imagesRouter,
   volumes: volumesRouter,
+  networks: networksRouter,
   terminals: terminalsRouter,
 });
 

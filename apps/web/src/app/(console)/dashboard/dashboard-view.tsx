@@ -4,15 +4,19 @@ import { useQuery } from '@tanstack/react-query';
 import { formatAgo, formatBytes } from '../../format.ts';
 import { useTRPC } from '../../trpc.tsx';
 import { QueryState } from '../../ui/query-state.tsx';
+import { useLiveHostState } from '../../ui/use-live-host-state.ts';
 import { useNow } from '../../ui/use-now.ts';
 import { HOSTS_REFRESH_MS } from '../hosts/hosts-view.tsx';
-import { fleetTotals } from './fleet-totals.ts';
+import { containerCounts, fleetTotals } from './fleet-totals.ts';
 
 export function DashboardView() {
   const trpc = useTRPC();
   const hosts = useQuery(trpc.hosts.list.queryOptions(undefined, { refetchInterval: HOSTS_REFRESH_MS }));
+  const containers = useQuery(trpc.containers.list.queryOptions({}));
+  useLiveHostState();
   const now = useNow(1000);
   const totals = hosts.data ? fleetTotals(hosts.data) : null;
+  const counts = containerCounts(containers.data ?? []);
 
   return (
     <main className="page">
@@ -25,6 +29,12 @@ export function DashboardView() {
             <div className="label">Hosts online</div>
             <div className="value">
               {totals.online} / {totals.hosts}
+            </div>
+          </div>
+          <div className="card">
+            <div className="label">Containers running</div>
+            <div className="value" data-testid="fleet-running">
+              {containers.data ? `${counts.all.running} / ${counts.all.total}` : '…'}
             </div>
           </div>
           <div className="card">
@@ -66,6 +76,10 @@ export function DashboardView() {
                 </div>
                 <div className="sub">
                   {host.cpus} CPUs · {formatBytes(host.memoryBytes)} memory
+                </div>
+                <div className="sub" data-testid="host-containers">
+                  {counts.byHost.get(host.id)?.running ?? 0} running ·{' '}
+                  {counts.byHost.get(host.id)?.total ?? 0} containers
                 </div>
               </article>
             ))}
