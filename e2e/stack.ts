@@ -5,12 +5,27 @@
  * removes the directory (unless keep).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  createWriteStream,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmdirSync,
+  rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { freePort, processAlive } from '@berth/process';
+import { dataLayout } from '../agent/src/engine/layout.ts';
 
 const repoRoot = join(import.meta.dirname, '..');
+/**
+ * Task state (monitor sockets) of the stack's agent. Short on purpose: a monitor socket's path,
+ * <run dir>/<12>/tasks/<64-hex id>/sock, must fit in sockaddr_un's 108 bytes, which a run dir
+ * inside a /tmp/berthtest-… data directory does not leave room for.
+ */
+const RUN_DIR = '/run/berthtest';
 
 export interface Stack {
   url: string;
@@ -57,7 +72,7 @@ export async function startStack(): Promise<Stack> {
       PORT: String(port),
       HOST: '127.0.0.1',
       BERTH_DATA: dataDir,
-      BERTH_RUN_DIR: join(dataDir, 'run'),
+      BERTH_RUN_DIR: RUN_DIR,
       DATABASE_URL: '',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -84,13 +99,28 @@ export async function startStack(): Promise<Stack> {
       if (pid > 0 && processAlive(pid)) process.kill(pid, 'SIGQUIT');
     }
     logFile.end();
+    // the agent's task directory under RUN_DIR (named by a hash of its data root)
+    const hashDir = basename(dirname(dataLayout(join(dataDir, 'agent')).tasks));
+    rmSync(join(RUN_DIR, hashDir), { recursive: true, force: true });
+    try {
+      rmdirSync(RUN_DIR); // only when no other stack uses it
+    } catch {
+      // not empty, or already gone
+    }
     if (keep) console.log(`stack data kept in ${dataDir}`);
     else rmSync(dataDir, { recursive: true, force: true });
   };
 
+  const dockerSocket = join(dataDir, 'docker.sock');
   try {
     // Includes a `next build` when the build is stale.
     await waitForLine(child, /Berth is running at/, 240_000, () => output);
+    // the local agent starts after that line; its Docker API socket says it is up
+    const deadline = Date.now() + 60_000;
+    while (!existsSync(dockerSocket)) {
+      if (Date.now() > deadline) throw new Error(`the local agent made no ${dockerSocket}:\n${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   } catch (err) {
     await stop();
     throw err;
@@ -100,7 +130,7 @@ export async function startStack(): Promise<Stack> {
     dataDir,
     username: 'admin',
     password: readFileSync(join(dataDir, 'initial-admin-password'), 'utf8').trim(),
-    dockerSocket: join(dataDir, 'docker.sock'),
+    dockerSocket,
     stop,
   };
 }

@@ -64,11 +64,6 @@ export function RunDialog({
     <Dialog open={open} title="Run a container" onClose={onClose} wide>
       <form onSubmit={submit} aria-label="Run a container" noValidate>
         <div className="dialog-body">
-          {run.error ? (
-            <div className="form-error" role="alert">
-              {run.error.message}
-            </div>
-          ) : null}
           <div className="form-grid">
             <Field id="run-host" label="Host" error={errorOf('hostId')}>
               <select id="run-host" value={effective.hostId} onChange={(e) => set('hostId', e.target.value)}>
@@ -121,6 +116,12 @@ export function RunDialog({
             />{' '}
             Remove when it exits (--rm)
           </label>
+          {/* beside the Run button, where the eye is after a click (the form may be scrolled) */}
+          {run.error ? (
+            <div className="form-error" role="alert">
+              {run.error.message}
+            </div>
+          ) : null}
         </div>
         <div className="dialog-actions">
           <button type="button" className="button" onClick={onClose}>
