@@ -32,6 +32,7 @@ test('every section is one click away, in light and in dark', async ({ page }) =
   await nav.getByRole('link', { name: 'Dashboard' }).click();
   const background = () => page.evaluate<string>('getComputedStyle(document.body).backgroundColor');
   const dark = await background();
+  await expect(page.getByTestId('dashboard-host').first()).toBeVisible();
   await screenshot(page, 'dashboard-dark');
   // the toggle overrides the system preference, and the choice survives a reload
   await page.getByRole('button', { name: 'Switch to light theme' }).click();
@@ -39,6 +40,7 @@ test('every section is one click away, in light and in dark', async ({ page }) =
   await page.reload();
   await expect(page.getByRole('button', { name: 'Switch to dark theme' })).toBeVisible();
   await expect.poll(background).not.toBe(dark);
+  await expect(page.getByTestId('dashboard-host').first()).toBeVisible();
   await screenshot(page, 'dashboard');
 });
 

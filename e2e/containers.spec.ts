@@ -133,6 +133,14 @@ test('load busybox from a file, run it, use its terminal across a reload, follow
   await expect(page.getByTestId('process-row').filter({ hasText: 'sleep' }).first()).toBeVisible();
   await page.getByRole('tab', { name: 'Stats' }).click();
   await expect(page.getByTestId('stats-memory')).toContainText(/\d/);
+  // a sample a second, charted
+  await expect
+    .poll(async () =>
+      Number(
+        await page.getByRole('img', { name: 'Memory over the last minute' }).getAttribute('data-points'),
+      ),
+    )
+    .toBeGreaterThanOrEqual(3);
   await screenshot(page, 'stats');
 
   // 6. end the terminal session, stop and remove the container
@@ -160,7 +168,7 @@ test('load busybox from a file, run it, use its terminal across a reload, follow
   for (const action of [
     'image.load',
     'container.run',
-    'terminal.open',
+    'container.exec',
     'terminal.close',
     'container.stop',
     'container.remove',

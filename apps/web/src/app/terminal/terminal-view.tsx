@@ -112,7 +112,10 @@ export function TerminalView({ link, onEnded }: { link: TerminalLink; onEnded?: 
           Paste
         </button>
       </div>
-      <div ref={boxRef} className="terminal-box" data-testid="terminal" />
+      {/* addon-fit measures the host element; the padding lives on the box around it */}
+      <div className="terminal-box">
+        <div ref={boxRef} className="terminal-host" data-testid="terminal" />
+      </div>
     </div>
   );
 }

@@ -20,7 +20,16 @@ export function Sparkline({
       preserveAspectRatio="none"
       role="img"
       aria-label={label}
+      data-points={values.length}
     >
+      <line
+        className="baseline"
+        x1="0"
+        y1={height - 1}
+        x2={width}
+        y2={height - 1}
+        vectorEffect="non-scaling-stroke"
+      />
       <polyline
         points={points.join(' ')}
         fill="none"
