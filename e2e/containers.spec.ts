@@ -104,7 +104,6 @@ test('load busybox from a file, run it, use its terminal across a reload, follow
       async () => [...((await terminalText(page).textContent()) ?? '').matchAll(/(\d+) (\d+)/g)].at(-1)?.[0],
     )
     .not.toBe(sizeBefore);
-  await screenshot(page, 'terminal');
 
   // a reload finds the same shell, with its output replayed
   const sessionUrl = page.url();
@@ -116,6 +115,7 @@ test('load busybox from a file, run it, use its terminal across a reload, follow
   await expect(terminalText(page)).toContainText(`${pidLine}`);
   await typeLine(page, 'echo $((6*7))');
   await expect(terminalText(page)).toContainText('42');
+  await screenshot(page, 'terminal');
 
   // 4. live logs: the first line, then new ticks as they are written
   await page.getByRole('tab', { name: 'Logs' }).click();

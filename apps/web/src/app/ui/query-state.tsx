@@ -80,3 +80,13 @@ export function QueryState<T>({
     );
   return <>{children(query.data)}</>;
 }
+
+/** A failed change's message (an Error, or a plain message), or nothing. */
+export function FormError({ error }: { error: unknown }) {
+  if (!error) return null;
+  return (
+    <div className="form-error" role="alert">
+      {typeof error === 'string' ? error : errorMessage(error)}
+    </div>
+  );
+}

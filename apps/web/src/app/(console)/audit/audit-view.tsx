@@ -3,6 +3,8 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTRPC } from '../../trpc.tsx';
+import { DataTable } from '../../ui/data-table.tsx';
+import { HostOptions } from '../../ui/label-badges.tsx';
 import { QueryState } from '../../ui/query-state.tsx';
 
 type Filters = { actor: string; action: string; hostId: string; result: '' | 'success' | 'failure' };
@@ -49,11 +51,7 @@ export function AuditView() {
         />
         <select aria-label="Host" value={filters.hostId} onChange={(e) => set({ hostId: e.target.value })}>
           <option value="">All hosts</option>
-          {hosts.data?.map((host) => (
-            <option key={host.id} value={host.id}>
-              {host.name}
-            </option>
-          ))}
+          <HostOptions hosts={hosts.data ?? []} />
         </select>
         <select
           aria-label="Result"
@@ -73,38 +71,27 @@ export function AuditView() {
       >
         {(page) => (
           <>
-            <div className="panel">
-              <table className="list" aria-label="Audit entries">
-                <thead>
-                  <tr>
-                    <th>Time</th>
-                    <th>Actor</th>
-                    <th>Action</th>
-                    <th>Target</th>
-                    <th>Host</th>
-                    <th>Result</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {page.entries.map((entry) => (
-                    <tr key={entry.id} data-testid="audit-row">
-                      <td title={entry.at}>{new Date(entry.at).toLocaleString()}</td>
-                      <td>
-                        {entry.actor} <span className="sub">{entry.actorKind}</span>
-                      </td>
-                      <td className="mono">{entry.action}</td>
-                      <td className="mono">{entry.target}</td>
-                      <td>{hostName(entry.hostId)}</td>
-                      <td>
-                        <span className={`badge ${entry.result === 'success' ? 'ok' : 'exited'}`}>
-                          {entry.result}
-                        </span>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              label="Audit entries"
+              columns={['Time', 'Actor', 'Action', 'Target', 'Host', 'Result']}
+            >
+              {page.entries.map((entry) => (
+                <tr key={entry.id} data-testid="audit-row">
+                  <td title={entry.at}>{new Date(entry.at).toLocaleString()}</td>
+                  <td>
+                    {entry.actor} <span className="sub">{entry.actorKind}</span>
+                  </td>
+                  <td className="mono">{entry.action}</td>
+                  <td className="mono">{entry.target}</td>
+                  <td>{hostName(entry.hostId)}</td>
+                  <td>
+                    <span className={`badge ${entry.result === 'success' ? 'ok' : 'exited'}`}>
+                      {entry.result}
+                    </span>
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
             <div className="toolbar" style={{ marginTop: 12 }}>
               <button
                 type="button"

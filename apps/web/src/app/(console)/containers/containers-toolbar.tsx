@@ -4,6 +4,7 @@ import { ContainerStatus } from '@berth/protocol';
 import { useState } from 'react';
 import { labelsMatch } from '../../../server/access/labels.ts';
 import { parseKeyValueLines } from '../../ui/key-value-lines.ts';
+import { HostOptions } from '../../ui/label-badges.tsx';
 
 const SORTS = [
   ['name', 'Name'],
@@ -67,11 +68,7 @@ export function ContainersToolbar({
         onChange={(e) => server({ hostId: e.target.value })}
       >
         <option value="">All hosts</option>
-        {hosts.map((host) => (
-          <option key={host.id} value={host.id}>
-            {host.name}
-          </option>
-        ))}
+        <HostOptions hosts={hosts} />
       </select>
       <select
         aria-label="State"

@@ -4,6 +4,8 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { useState } from 'react';
 import { formatAgo } from '../../format.ts';
 import { useTRPC } from '../../trpc.tsx';
+import { DataTable } from '../../ui/data-table.tsx';
+import { LabelBadges } from '../../ui/label-badges.tsx';
 import { errorMessage, QueryState } from '../../ui/query-state.tsx';
 import { useLiveHostState } from '../../ui/use-live-host-state.ts';
 import { useNow } from '../../ui/use-now.ts';
@@ -79,66 +81,51 @@ export function ContainersView() {
         }
       >
         {(list) => (
-          <div className="panel">
-            <table className="list" aria-label="Containers">
-              <thead>
-                <tr>
-                  <th>
-                    <input
-                      type="checkbox"
-                      aria-label="Select all"
-                      checked={list.length > 0 && list.every((row) => selected.has(keyOf(row)))}
-                      onChange={(e) => setSelected(e.target.checked ? new Set(list.map(keyOf)) : new Set())}
-                    />
-                  </th>
-                  <th>Name</th>
-                  <th>Image</th>
-                  <th>Host</th>
-                  <th>Status</th>
-                  <th>Started</th>
-                  <th>Labels</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((row) => (
-                  <tr key={keyOf(row)} data-testid="container-row" data-container-id={row.id}>
-                    <td>
-                      <input
-                        type="checkbox"
-                        aria-label={`Select ${row.name}`}
-                        checked={selected.has(keyOf(row))}
-                        onChange={() => toggle(keyOf(row))}
-                      />
-                    </td>
-                    <td>
-                      <a className="host-name" href={`/containers/${row.hostId}/${row.id}`}>
-                        {row.name}
-                      </a>
-                      <div className="sub mono">{row.id.slice(0, 12)}</div>
-                    </td>
-                    <td className="mono">{row.image}</td>
-                    <td>
-                      {row.hostName}
-                      {row.hostStatus === 'offline' ? <span className="sub"> (offline)</span> : null}
-                    </td>
-                    <td>
-                      <ContainerStatusBadge status={row.status} exitCode={row.exitCode} />
-                    </td>
-                    <td title={row.startedAt ?? undefined}>
-                      {row.startedAt ? formatAgo(row.startedAt, now) : '—'}
-                    </td>
-                    <td>
-                      {Object.entries(row.labels).map(([key, value]) => (
-                        <span key={key} className="badge">
-                          {key}={value}
-                        </span>
-                      ))}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            label="Containers"
+            columns={['Name', 'Image', 'Host', 'Status', 'Started', 'Labels']}
+            leading={
+              <input
+                type="checkbox"
+                aria-label="Select all"
+                checked={list.length > 0 && list.every((row) => selected.has(keyOf(row)))}
+                onChange={(e) => setSelected(e.target.checked ? new Set(list.map(keyOf)) : new Set())}
+              />
+            }
+          >
+            {list.map((row) => (
+              <tr key={keyOf(row)} data-testid="container-row" data-container-id={row.id}>
+                <td>
+                  <input
+                    type="checkbox"
+                    aria-label={`Select ${row.name}`}
+                    checked={selected.has(keyOf(row))}
+                    onChange={() => toggle(keyOf(row))}
+                  />
+                </td>
+                <td>
+                  <a className="host-name" href={`/containers/${row.hostId}/${row.id}`}>
+                    {row.name}
+                  </a>
+                  <div className="sub mono">{row.id.slice(0, 12)}</div>
+                </td>
+                <td className="mono">{row.image}</td>
+                <td>
+                  {row.hostName}
+                  {row.hostStatus === 'offline' ? <span className="sub"> (offline)</span> : null}
+                </td>
+                <td>
+                  <ContainerStatusBadge status={row.status} exitCode={row.exitCode} />
+                </td>
+                <td title={row.startedAt ?? undefined}>
+                  {row.startedAt ? formatAgo(row.startedAt, now) : '—'}
+                </td>
+                <td>
+                  <LabelBadges labels={row.labels} />
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </QueryState>
       <RunDialog open={running} onClose={() => setRunning(false)} hosts={hosts.data ?? []} />

@@ -5,6 +5,8 @@ import { type FormEvent, useState } from 'react';
 import { useTRPC } from '../../trpc.tsx';
 import { Dialog } from '../../ui/dialog.tsx';
 import { Field, invalidProps } from '../../ui/field.tsx';
+import { HostOptions } from '../../ui/label-badges.tsx';
+import { FormError } from '../../ui/query-state.tsx';
 import { EMPTY_RUN, RESTART_POLICIES, type RunFields, toRunInput } from './run-form.ts';
 
 type TextField = Exclude<keyof RunFields, 'restartPolicy' | 'tty' | 'autoRemove' | 'hostId'>;
@@ -67,11 +69,7 @@ export function RunDialog({
           <div className="form-grid">
             <Field id="run-host" label="Host" error={errorOf('hostId')}>
               <select id="run-host" value={effective.hostId} onChange={(e) => set('hostId', e.target.value)}>
-                {online.map((host) => (
-                  <option key={host.id} value={host.id}>
-                    {host.name}
-                  </option>
-                ))}
+                <HostOptions hosts={online} />
               </select>
             </Field>
             <Field id="run-restart" label="Restart policy">
@@ -117,11 +115,7 @@ export function RunDialog({
             Remove when it exits (--rm)
           </label>
           {/* beside the Run button, where the eye is after a click (the form may be scrolled) */}
-          {run.error ? (
-            <div className="form-error" role="alert">
-              {run.error.message}
-            </div>
-          ) : null}
+          <FormError error={run.error} />
         </div>
         <div className="dialog-actions">
           <button type="button" className="button" onClick={onClose}>

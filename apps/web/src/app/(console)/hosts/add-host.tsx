@@ -2,6 +2,7 @@
 
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useTRPC } from '../../trpc.tsx';
+import { FormError } from '../../ui/query-state.tsx';
 
 /** Admins create a one-time join token and get the command that joins a host with it. */
 export function AddHost() {
@@ -23,11 +24,7 @@ export function AddHost() {
       >
         {create.data ? 'New join token' : 'Add host'}
       </button>
-      {create.error ? (
-        <div className="form-error" role="alert">
-          {create.error.message}
-        </div>
-      ) : null}
+      <FormError error={create.error} />
       {create.data ? (
         <div className="join-box" data-testid="join-command">
           <p>

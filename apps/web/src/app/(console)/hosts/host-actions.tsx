@@ -9,6 +9,7 @@ import { ConfirmButton } from '../../ui/confirm-button.tsx';
 import { Dialog } from '../../ui/dialog.tsx';
 import { Field, invalidProps, schemaError } from '../../ui/field.tsx';
 import { parseKeyValueLines } from '../../ui/key-value-lines.ts';
+import { FormError } from '../../ui/query-state.tsx';
 
 type Host = { id: string; name: string; labels: Record<string, string> };
 
@@ -66,11 +67,7 @@ export function HostActions({ host }: { host: Host }) {
       <Dialog open={editing} title={`Edit ${host.name}`} onClose={() => setEditing(false)}>
         <form onSubmit={submit} aria-label="Edit host">
           <div className="dialog-body">
-            {failure ? (
-              <div className="form-error" role="alert">
-                {failure.message}
-              </div>
-            ) : null}
+            <FormError error={failure} />
             <Field id="host-name" label="Name" error={nameError}>
               <input
                 id="host-name"

@@ -3,6 +3,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { formatAgo, formatBytes } from '../../format.ts';
 import { useTRPC } from '../../trpc.tsx';
+import { DataTable } from '../../ui/data-table.tsx';
+import { LabelBadges } from '../../ui/label-badges.tsx';
 import { QueryState } from '../../ui/query-state.tsx';
 import { useNow } from '../../ui/use-now.ts';
 import { AddHost } from './add-host.tsx';
@@ -42,61 +44,53 @@ export function HostsView() {
         }
       >
         {(list) => (
-          <div className="panel">
-            <table className="list">
-              <thead>
-                <tr>
-                  <th>Name</th>
-                  <th>Status</th>
-                  <th>Operating system</th>
-                  <th>Kernel</th>
-                  <th className="num">CPUs</th>
-                  <th className="num">Memory</th>
-                  <th>Last seen</th>
-                  <th>Labels</th>
-                  <th>Actions</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((host) => (
-                  <tr key={host.id} data-testid="host-row" data-host-id={host.id}>
-                    <td>
-                      <div className="host-name">{host.name}</div>
-                      <div className="sub">
-                        {host.arch} · agent {host.agentVersion}
-                      </div>
-                    </td>
-                    <td>
-                      <span className={`status ${host.status}`} data-testid="host-status">
-                        {host.status === 'online' ? 'Online' : 'Offline'}
-                      </span>
-                    </td>
-                    <td>{host.os}</td>
-                    <td className="mono" data-testid="host-kernel">
-                      {host.kernel}
-                    </td>
-                    <td className="num" data-testid="host-cpus">
-                      {host.cpus}
-                    </td>
-                    <td className="num" data-testid="host-memory">
-                      {formatBytes(host.memoryBytes)}
-                    </td>
-                    <td title={host.lastSeenAt ?? undefined}>{formatAgo(host.lastSeenAt, now)}</td>
-                    <td data-testid="host-labels">
-                      {Object.entries(host.labels).map(([key, value]) => (
-                        <span key={key} className="badge">
-                          {key}={value}
-                        </span>
-                      ))}
-                    </td>
-                    <td>
-                      <HostActions host={host} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            label="Hosts"
+            columns={[
+              'Name',
+              'Status',
+              'Operating system',
+              'Kernel',
+              { label: 'CPUs', className: 'num' },
+              { label: 'Memory', className: 'num' },
+              'Last seen',
+              'Labels',
+              'Actions',
+            ]}
+          >
+            {list.map((host) => (
+              <tr key={host.id} data-testid="host-row" data-host-id={host.id}>
+                <td>
+                  <div className="host-name">{host.name}</div>
+                  <div className="sub">
+                    {host.arch} · agent {host.agentVersion}
+                  </div>
+                </td>
+                <td>
+                  <span className={`status ${host.status}`} data-testid="host-status">
+                    {host.status === 'online' ? 'Online' : 'Offline'}
+                  </span>
+                </td>
+                <td>{host.os}</td>
+                <td className="mono" data-testid="host-kernel">
+                  {host.kernel}
+                </td>
+                <td className="num" data-testid="host-cpus">
+                  {host.cpus}
+                </td>
+                <td className="num" data-testid="host-memory">
+                  {formatBytes(host.memoryBytes)}
+                </td>
+                <td title={host.lastSeenAt ?? undefined}>{formatAgo(host.lastSeenAt, now)}</td>
+                <td data-testid="host-labels">
+                  <LabelBadges labels={host.labels} />
+                </td>
+                <td>
+                  <HostActions host={host} />
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </QueryState>
     </main>

@@ -5,7 +5,8 @@ import { useState } from 'react';
 import { formatBytes } from '../../format.ts';
 import { useTRPC } from '../../trpc.tsx';
 import { ConfirmButton } from '../../ui/confirm-button.tsx';
-import { errorMessage, QueryState } from '../../ui/query-state.tsx';
+import { DataTable } from '../../ui/data-table.tsx';
+import { FormError, QueryState } from '../../ui/query-state.tsx';
 import { useLiveHostState } from '../../ui/use-live-host-state.ts';
 import { HostPicker } from '../volumes/host-picker.tsx';
 import { LoadImage } from './load-image.tsx';
@@ -47,11 +48,7 @@ export function ImagesView() {
           Pruned {prune.data.deleted.length} images, {formatBytes(prune.data.reclaimedBytes)} reclaimed.
         </div>
       ) : null}
-      {failure ? (
-        <div className="form-error" role="alert">
-          {errorMessage(failure)}
-        </div>
-      ) : null}
+      <FormError error={failure} />
       <h2 className="section">On every host</h2>
       <QueryState
         query={images}
@@ -65,42 +62,31 @@ export function ImagesView() {
         }
       >
         {(list) => (
-          <div className="panel">
-            <table className="list" aria-label="Images">
-              <thead>
-                <tr>
-                  <th>Tags</th>
-                  <th>ID</th>
-                  <th>Host</th>
-                  <th className="num">Size</th>
-                  <th>Created</th>
-                  <th>Actions</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((image) => (
-                  <tr key={`${image.hostId}/${image.id}`} data-testid="image-row">
-                    <td className="mono">{image.repoTags.join(', ') || '<none>'}</td>
-                    <td className="mono">{image.id.replace(/^sha256:/, '').slice(0, 12)}</td>
-                    <td>{image.hostName}</td>
-                    <td className="num">{formatBytes(image.sizeBytes)}</td>
-                    <td>{new Date(image.createdAt).toLocaleDateString()}</td>
-                    <td>
-                      <ConfirmButton
-                        className="button small danger"
-                        label="Remove"
-                        title={`Remove ${image.repoTags[0] ?? image.id.slice(0, 19)}?`}
-                        confirmLabel="Remove image"
-                        onConfirm={() => remove.mutate({ hostId: image.hostId, ref: image.id, force: false })}
-                      >
-                        From {image.hostName}. An image a container uses is refused.
-                      </ConfirmButton>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            label="Images"
+            columns={['Tags', 'ID', 'Host', { label: 'Size', className: 'num' }, 'Created', 'Actions']}
+          >
+            {list.map((image) => (
+              <tr key={`${image.hostId}/${image.id}`} data-testid="image-row">
+                <td className="mono">{image.repoTags.join(', ') || '<none>'}</td>
+                <td className="mono">{image.id.replace(/^sha256:/, '').slice(0, 12)}</td>
+                <td>{image.hostName}</td>
+                <td className="num">{formatBytes(image.sizeBytes)}</td>
+                <td>{new Date(image.createdAt).toLocaleDateString()}</td>
+                <td>
+                  <ConfirmButton
+                    className="button small danger"
+                    label="Remove"
+                    title={`Remove ${image.repoTags[0] ?? image.id.slice(0, 19)}?`}
+                    confirmLabel="Remove image"
+                    onConfirm={() => remove.mutate({ hostId: image.hostId, ref: image.id, force: false })}
+                  >
+                    From {image.hostName}. An image a container uses is refused.
+                  </ConfirmButton>
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </QueryState>
     </main>

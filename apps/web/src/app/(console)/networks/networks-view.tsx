@@ -2,6 +2,7 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '../../trpc.tsx';
+import { DataTable } from '../../ui/data-table.tsx';
 import { QueryState } from '../../ui/query-state.tsx';
 
 /**
@@ -28,28 +29,16 @@ export function NetworksView() {
         }
       >
         {(list) => (
-          <div className="panel">
-            <table className="list" aria-label="Networks">
-              <thead>
-                <tr>
-                  <th>Name</th>
-                  <th>Host</th>
-                  <th>Driver</th>
-                  <th>Subnet</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((network) => (
-                  <tr key={`${network.hostId}/${network.id}`} data-testid="network-row">
-                    <td className="mono">{network.name}</td>
-                    <td>{network.hostName}</td>
-                    <td>{network.driver}</td>
-                    <td className="mono">{network.subnet ?? '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable label="Networks" columns={['Name', 'Host', 'Driver', 'Subnet']}>
+            {list.map((network) => (
+              <tr key={`${network.hostId}/${network.id}`} data-testid="network-row">
+                <td className="mono">{network.name}</td>
+                <td>{network.hostName}</td>
+                <td>{network.driver}</td>
+                <td className="mono">{network.subnet ?? '—'}</td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </QueryState>
     </main>

@@ -6,8 +6,9 @@ import { NameSchema, ScopeSchema } from '../../../server/trpc/schemas.ts';
 import { formatAgo } from '../../format.ts';
 import { useTRPC } from '../../trpc.tsx';
 import { ConfirmButton } from '../../ui/confirm-button.tsx';
+import { DataTable } from '../../ui/data-table.tsx';
 import { Field, invalidProps, schemaError } from '../../ui/field.tsx';
-import { errorMessage, QueryState } from '../../ui/query-state.tsx';
+import { FormError, QueryState } from '../../ui/query-state.tsx';
 import { useNow } from '../../ui/use-now.ts';
 
 export function TokensView() {
@@ -68,11 +69,7 @@ export function TokensView() {
         <button type="submit" className="button primary" disabled={create.isPending}>
           Create token
         </button>
-        {create.error ? (
-          <div className="form-error" role="alert">
-            {create.error.message}
-          </div>
-        ) : null}
+        <FormError error={create.error} />
         {create.data ? (
           <div className="join-box" style={{ position: 'static', marginTop: 12 }} data-testid="new-token">
             <p>Copy it now: it is shown only once.</p>
@@ -80,11 +77,7 @@ export function TokensView() {
           </div>
         ) : null}
       </form>
-      {revoke.error ? (
-        <div className="form-error" role="alert">
-          {errorMessage(revoke.error)}
-        </div>
-      ) : null}
+      <FormError error={revoke.error} />
       <h2 className="section">Tokens</h2>
       <QueryState
         query={tokens}
@@ -98,42 +91,29 @@ export function TokensView() {
         }
       >
         {(list) => (
-          <div className="panel">
-            <table className="list">
-              <thead>
-                <tr>
-                  <th>Name</th>
-                  <th>Scope</th>
-                  <th>Expires</th>
-                  <th>Last used</th>
-                  <th>Actions</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((token) => (
-                  <tr key={token.id} data-testid="token-row">
-                    <td className="host-name">{token.name}</td>
-                    <td>
-                      <span className="badge">{token.scope}</span>
-                    </td>
-                    <td>{token.expiresAt ? new Date(token.expiresAt).toLocaleDateString() : 'never'}</td>
-                    <td>{formatAgo(token.lastUsedAt, now)}</td>
-                    <td>
-                      <ConfirmButton
-                        className="button small danger"
-                        label="Revoke"
-                        title={`Revoke ${token.name}?`}
-                        confirmLabel="Revoke token"
-                        onConfirm={() => revoke.mutate({ tokenId: token.id })}
-                      >
-                        Anything using this token stops working at once.
-                      </ConfirmButton>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable label="API tokens" columns={['Name', 'Scope', 'Expires', 'Last used', 'Actions']}>
+            {list.map((token) => (
+              <tr key={token.id} data-testid="token-row">
+                <td className="host-name">{token.name}</td>
+                <td>
+                  <span className="badge">{token.scope}</span>
+                </td>
+                <td>{token.expiresAt ? new Date(token.expiresAt).toLocaleDateString() : 'never'}</td>
+                <td>{formatAgo(token.lastUsedAt, now)}</td>
+                <td>
+                  <ConfirmButton
+                    className="button small danger"
+                    label="Revoke"
+                    title={`Revoke ${token.name}?`}
+                    confirmLabel="Revoke token"
+                    onConfirm={() => revoke.mutate({ tokenId: token.id })}
+                  >
+                    Anything using this token stops working at once.
+                  </ConfirmButton>
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </QueryState>
     </main>

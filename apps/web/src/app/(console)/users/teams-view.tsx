@@ -5,8 +5,9 @@ import { type FormEvent, useState } from 'react';
 import { NameSchema } from '../../../server/trpc/schemas.ts';
 import { useTRPC } from '../../trpc.tsx';
 import { ConfirmButton } from '../../ui/confirm-button.tsx';
+import { DataTable } from '../../ui/data-table.tsx';
 import { Field, invalidProps, schemaError } from '../../ui/field.tsx';
-import { errorMessage, QueryState } from '../../ui/query-state.tsx';
+import { FormError, QueryState } from '../../ui/query-state.tsx';
 
 export function TeamsView() {
   const trpc = useTRPC();
@@ -45,11 +46,7 @@ export function TeamsView() {
           Create team
         </button>
       </form>
-      {failure ? (
-        <div className="form-error" role="alert">
-          {errorMessage(failure)}
-        </div>
-      ) : null}
+      <FormError error={failure} />
       <QueryState
         query={teams}
         what="the teams"
@@ -62,64 +59,53 @@ export function TeamsView() {
         }
       >
         {(list) => (
-          <div className="panel">
-            <table className="list">
-              <thead>
-                <tr>
-                  <th>Team</th>
-                  <th>Members</th>
-                  <th>Actions</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((team) => (
-                  <tr key={team.id}>
-                    <td className="host-name">{team.name}</td>
-                    <td>
-                      {team.members.map((member) => (
-                        <button
-                          key={member.id}
-                          type="button"
-                          className="button small"
-                          aria-label={`Remove ${member.username} from ${team.name}`}
-                          onClick={() => removeMember.mutate({ teamId: team.id, userId: member.id })}
-                        >
-                          {member.username} ×
-                        </button>
+          <DataTable label="Teams" columns={['Team', 'Members', 'Actions']}>
+            {list.map((team) => (
+              <tr key={team.id}>
+                <td className="host-name">{team.name}</td>
+                <td>
+                  {team.members.map((member) => (
+                    <button
+                      key={member.id}
+                      type="button"
+                      className="button small"
+                      aria-label={`Remove ${member.username} from ${team.name}`}
+                      onClick={() => removeMember.mutate({ teamId: team.id, userId: member.id })}
+                    >
+                      {member.username} ×
+                    </button>
+                  ))}
+                  <select
+                    aria-label={`Add a member to ${team.name}`}
+                    value=""
+                    onChange={(e) =>
+                      e.target.value && addMember.mutate({ teamId: team.id, userId: e.target.value })
+                    }
+                  >
+                    <option value="">Add member…</option>
+                    {users.data
+                      ?.filter((user) => !team.members.some((member) => member.id === user.id))
+                      .map((user) => (
+                        <option key={user.id} value={user.id}>
+                          {user.username}
+                        </option>
                       ))}
-                      <select
-                        aria-label={`Add a member to ${team.name}`}
-                        value=""
-                        onChange={(e) =>
-                          e.target.value && addMember.mutate({ teamId: team.id, userId: e.target.value })
-                        }
-                      >
-                        <option value="">Add member…</option>
-                        {users.data
-                          ?.filter((user) => !team.members.some((member) => member.id === user.id))
-                          .map((user) => (
-                            <option key={user.id} value={user.id}>
-                              {user.username}
-                            </option>
-                          ))}
-                      </select>
-                    </td>
-                    <td>
-                      <ConfirmButton
-                        className="button small danger"
-                        label="Delete"
-                        title={`Delete team ${team.name}?`}
-                        confirmLabel="Delete team"
-                        onConfirm={() => remove.mutate({ teamId: team.id })}
-                      >
-                        Its grants go with it; its members keep their accounts.
-                      </ConfirmButton>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+                  </select>
+                </td>
+                <td>
+                  <ConfirmButton
+                    className="button small danger"
+                    label="Delete"
+                    title={`Delete team ${team.name}?`}
+                    confirmLabel="Delete team"
+                    onConfirm={() => remove.mutate({ teamId: team.id })}
+                  >
+                    Its grants go with it; its members keep their accounts.
+                  </ConfirmButton>
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </QueryState>
     </section>

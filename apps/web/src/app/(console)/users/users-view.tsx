@@ -5,9 +5,10 @@ import { type FormEvent, useState } from 'react';
 import { NameSchema, PasswordSchema, RoleSchema } from '../../../server/trpc/schemas.ts';
 import { useTRPC } from '../../trpc.tsx';
 import { ConfirmButton } from '../../ui/confirm-button.tsx';
+import { DataTable } from '../../ui/data-table.tsx';
 import { Dialog } from '../../ui/dialog.tsx';
 import { Field, invalidProps, schemaError } from '../../ui/field.tsx';
-import { errorMessage, QueryState } from '../../ui/query-state.tsx';
+import { FormError, QueryState } from '../../ui/query-state.tsx';
 
 const ROLES = RoleSchema.options;
 
@@ -38,11 +39,7 @@ function NewUserDialog({ open, onClose }: { open: boolean; onClose: () => void }
     <Dialog open={open} title="New user" onClose={onClose}>
       <form onSubmit={submit} aria-label="New user">
         <div className="dialog-body">
-          {create.error ? (
-            <div className="form-error" role="alert">
-              {create.error.message}
-            </div>
-          ) : null}
+          <FormError error={create.error} />
           <Field id="new-username" label="Username" error={usernameError}>
             <input
               id="new-username"
@@ -106,11 +103,7 @@ export function UsersView() {
           New user
         </button>
       </div>
-      {failure ? (
-        <div className="form-error" role="alert">
-          {errorMessage(failure)}
-        </div>
-      ) : null}
+      <FormError error={failure} />
       <QueryState
         query={users}
         what="the users"
@@ -118,61 +111,49 @@ export function UsersView() {
         empty={<h2>No users</h2>}
       >
         {(list) => (
-          <div className="panel">
-            <table className="list">
-              <thead>
-                <tr>
-                  <th>Username</th>
-                  <th>Role</th>
-                  <th>Status</th>
-                  <th>Actions</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((user) => (
-                  <tr key={user.id} data-testid="user-row">
-                    <td className="host-name">{user.username}</td>
-                    <td>
-                      <select
-                        aria-label={`Role of ${user.username}`}
-                        value={user.role}
-                        onChange={(e) =>
-                          setRole.mutate({ userId: user.id, role: RoleSchema.parse(e.target.value) })
-                        }
-                      >
-                        {ROLES.map((r) => (
-                          <option key={r}>{r}</option>
-                        ))}
-                      </select>
-                    </td>
-                    <td>
-                      <span className={`status ${user.disabledAt ? 'offline' : 'online'}`}>
-                        {user.disabledAt ? 'Disabled' : 'Active'}
-                      </span>
-                    </td>
-                    <td className="join-actions">
-                      <button
-                        type="button"
-                        className="button small"
-                        onClick={() => setDisabled.mutate({ userId: user.id, disabled: !user.disabledAt })}
-                      >
-                        {user.disabledAt ? 'Enable' : 'Disable'}
-                      </button>
-                      <ConfirmButton
-                        className="button small danger"
-                        label="Delete"
-                        title={`Delete ${user.username}?`}
-                        confirmLabel="Delete user"
-                        onConfirm={() => remove.mutate({ userId: user.id })}
-                      >
-                        The account, its sessions and its API tokens are removed.
-                      </ConfirmButton>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable label="Users" columns={['Username', 'Role', 'Status', 'Actions']}>
+            {list.map((user) => (
+              <tr key={user.id} data-testid="user-row">
+                <td className="host-name">{user.username}</td>
+                <td>
+                  <select
+                    aria-label={`Role of ${user.username}`}
+                    value={user.role}
+                    onChange={(e) =>
+                      setRole.mutate({ userId: user.id, role: RoleSchema.parse(e.target.value) })
+                    }
+                  >
+                    {ROLES.map((r) => (
+                      <option key={r}>{r}</option>
+                    ))}
+                  </select>
+                </td>
+                <td>
+                  <span className={`status ${user.disabledAt ? 'offline' : 'online'}`}>
+                    {user.disabledAt ? 'Disabled' : 'Active'}
+                  </span>
+                </td>
+                <td className="join-actions">
+                  <button
+                    type="button"
+                    className="button small"
+                    onClick={() => setDisabled.mutate({ userId: user.id, disabled: !user.disabledAt })}
+                  >
+                    {user.disabledAt ? 'Enable' : 'Disable'}
+                  </button>
+                  <ConfirmButton
+                    className="button small danger"
+                    label="Delete"
+                    title={`Delete ${user.username}?`}
+                    confirmLabel="Delete user"
+                    onConfirm={() => remove.mutate({ userId: user.id })}
+                  >
+                    The account, its sessions and its API tokens are removed.
+                  </ConfirmButton>
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </QueryState>
       <NewUserDialog open={adding} onClose={() => setAdding(false)} />

@@ -1,5 +1,7 @@
 'use client';
 
+import { HostOptions } from '../../ui/label-badges.tsx';
+
 /** Which host an action (pull, load, create) goes to: online hosts only. */
 export function HostPicker({
   hosts,
@@ -16,11 +18,7 @@ export function HostPicker({
       On host
       <select aria-label="Target host" value={value} onChange={(e) => onChange(e.target.value)}>
         {online.length === 0 ? <option value="">no host online</option> : null}
-        {online.map((host) => (
-          <option key={host.id} value={host.id}>
-            {host.name}
-          </option>
-        ))}
+        <HostOptions hosts={online} />
       </select>
     </label>
   );

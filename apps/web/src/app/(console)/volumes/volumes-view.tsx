@@ -4,9 +4,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTRPC } from '../../trpc.tsx';
 import { ConfirmButton } from '../../ui/confirm-button.tsx';
+import { DataTable } from '../../ui/data-table.tsx';
 import { Dialog } from '../../ui/dialog.tsx';
 import { Field, invalidProps, schemaError } from '../../ui/field.tsx';
-import { errorMessage, QueryState } from '../../ui/query-state.tsx';
+import { FormError, QueryState } from '../../ui/query-state.tsx';
 import { useLiveHostState } from '../../ui/use-live-host-state.ts';
 import { HostPicker } from './host-picker.tsx';
 import { VolumeName } from './volume-name.ts';
@@ -53,11 +54,7 @@ export function VolumesView() {
           Create volume
         </button>
       </form>
-      {failure ? (
-        <div className="form-error" role="alert">
-          {errorMessage(failure)}
-        </div>
-      ) : null}
+      <FormError error={failure} />
       <QueryState
         query={volumes}
         what="the volumes"
@@ -70,45 +67,32 @@ export function VolumesView() {
         }
       >
         {(list) => (
-          <div className="panel">
-            <table className="list" aria-label="Volumes">
-              <thead>
-                <tr>
-                  <th>Name</th>
-                  <th>Host</th>
-                  <th>Driver</th>
-                  <th>Created</th>
-                  <th>Actions</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((volume) => (
-                  <tr key={`${volume.hostId}/${volume.name}`} data-testid="volume-row">
-                    <td className="mono">{volume.name}</td>
-                    <td>{volume.hostName}</td>
-                    <td>{volume.driver}</td>
-                    <td>{new Date(volume.createdAt).toLocaleString()}</td>
-                    <td className="join-actions">
-                      <button type="button" className="button small" onClick={() => setInspecting(volume)}>
-                        Inspect
-                      </button>
-                      <ConfirmButton
-                        className="button small danger"
-                        label="Remove"
-                        title={`Remove volume ${volume.name}?`}
-                        confirmLabel="Remove volume"
-                        onConfirm={() =>
-                          remove.mutate({ hostId: volume.hostId, name: volume.name, force: false })
-                        }
-                      >
-                        Its data is deleted. A volume a container uses is refused.
-                      </ConfirmButton>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable label="Volumes" columns={['Name', 'Host', 'Driver', 'Created', 'Actions']}>
+            {list.map((volume) => (
+              <tr key={`${volume.hostId}/${volume.name}`} data-testid="volume-row">
+                <td className="mono">{volume.name}</td>
+                <td>{volume.hostName}</td>
+                <td>{volume.driver}</td>
+                <td>{new Date(volume.createdAt).toLocaleString()}</td>
+                <td className="join-actions">
+                  <button type="button" className="button small" onClick={() => setInspecting(volume)}>
+                    Inspect
+                  </button>
+                  <ConfirmButton
+                    className="button small danger"
+                    label="Remove"
+                    title={`Remove volume ${volume.name}?`}
+                    confirmLabel="Remove volume"
+                    onConfirm={() =>
+                      remove.mutate({ hostId: volume.hostId, name: volume.name, force: false })
+                    }
+                  >
+                    Its data is deleted. A volume a container uses is refused.
+                  </ConfirmButton>
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </QueryState>
       <Dialog open={inspecting !== null} title="Volume" onClose={() => setInspecting(null)} wide>

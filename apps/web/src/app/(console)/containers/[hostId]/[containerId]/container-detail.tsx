@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTRPC } from '../../../../trpc.tsx';
 import { ConfirmButton } from '../../../../ui/confirm-button.tsx';
-import { ErrorBanner, errorMessage, Skeleton, useLoginRedirect } from '../../../../ui/query-state.tsx';
+import { ErrorBanner, FormError, Skeleton, useLoginRedirect } from '../../../../ui/query-state.tsx';
 import { ContainerStatusBadge } from '../../container-status.tsx';
 import { TABS, type Tab, tabOf, withParam } from './container-tabs.ts';
 import { InspectPanel } from './inspect-panel.tsx';
@@ -79,11 +79,7 @@ export function ContainerDetail({ hostId, containerId }: { hostId: string; conta
           </ConfirmButton>
         </div>
       </div>
-      {act.error ? (
-        <div className="form-error" role="alert">
-          {errorMessage(act.error)}
-        </div>
-      ) : null}
+      <FormError error={act.error} />
       <div className="tabs" role="tablist" aria-label="Container views">
         {TABS.map(([key, label]) => (
           <button

@@ -1,5 +1,6 @@
 'use client';
 
+import { LabelBadges } from '../../../../ui/label-badges.tsx';
 import type { InspectView } from './inspect-view.ts';
 import { publishedPorts } from './inspect-view.ts';
 
@@ -59,11 +60,7 @@ export function OverviewPanel({ info }: { info: InspectView }) {
             ))}
           </Row>
           <Row label="Labels">
-            {Object.entries(config?.Labels ?? {}).map(([key, value]) => (
-              <span key={key} className="badge">
-                {key}={value}
-              </span>
-            ))}
+            <LabelBadges labels={config?.Labels ?? {}} />
           </Row>
         </tbody>
       </table>

@@ -2,6 +2,7 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '../../../../trpc.tsx';
+import { DataTable } from '../../../../ui/data-table.tsx';
 import { QueryState } from '../../../../ui/query-state.tsx';
 
 /** `docker top`, refreshed every few seconds. */
@@ -30,29 +31,18 @@ export function ProcessesPanel({
       empty={<h2>No processes</h2>}
     >
       {(t) => (
-        <div className="panel">
-          <table className="list" aria-label="Processes">
-            <thead>
-              <tr>
-                {t.titles.map((title) => (
-                  <th key={title}>{title}</th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {t.processes.map((process) => (
-                <tr key={process.join('\0')} data-testid="process-row">
-                  {process.map((cell, i) => (
-                    // biome-ignore lint/suspicious/noArrayIndexKey: columns are positional
-                    <td key={i} className="mono">
-                      {cell}
-                    </td>
-                  ))}
-                </tr>
+        <DataTable label="Processes" columns={t.titles}>
+          {t.processes.map((process) => (
+            <tr key={process.join('\0')} data-testid="process-row">
+              {process.map((cell, i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: columns are positional
+                <td key={i} className="mono">
+                  {cell}
+                </td>
               ))}
-            </tbody>
-          </table>
-        </div>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </QueryState>
   );
