@@ -87,11 +87,19 @@ try {
     times.push(await echo(String.fromCharCode(97 + (i % 26))));
     if (i % 60 === 59) await echo('\r'); // keep the line short
   }
+  // for scale: one authenticated tRPC request that goes nowhere near a host (session lookup, JSON)
+  const baseline: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const t0 = process.hrtime.bigint();
+    await (await fetch(`${stack.url}/api/trpc/auth.me`, { headers: { cookie } })).text();
+    baseline.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
   events.abort();
   await trpc('terminals.close', { sessionId }, cookie);
   console.log('terminal keystroke echo over loopback (a Node HTTP/SSE client standing in for the browser)');
   report('  echo round trip', times);
   console.log(`  p50 ${quantile(times, 0.5).toFixed(2)} ms   p99 ${quantile(times, 0.99).toFixed(2)} ms`);
+  report('  auth.me request (no host involved)', baseline);
 } finally {
   try {
     docker('rm', '-f', NAME);
