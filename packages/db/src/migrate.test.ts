@@ -198,4 +198,70 @@ describe('migrations on a real PostgreSQL', () => {
       await prisma.$disconnect();
     }
   });
+
+  test('access models (teams, host groups, grants, API tokens) round-trip and cascade', async () => {
+    const prisma = createPrismaClient(db.url);
+    try {
+      const user = await prisma.user.create({
+        data: { username: 'berthtest-access', passwordHash: 'x', role: 'operator' },
+      });
+      assert.equal(user.disabledAt, null);
+      const host = await prisma.host.create({
+        data: {
+          name: 'berthtest-access-host',
+          hostname: 'h',
+          os: '',
+          kernel: '',
+          arch: 'x64',
+          cpus: 1,
+          memoryBytes: 1n,
+          agentVersion: '0',
+          credentialHash: 'berthtest-access-credential',
+        },
+      });
+      const team = await prisma.team.create({
+        data: { name: 'berthtest-team', members: { create: [{ userId: user.id }] } },
+      });
+      const group = await prisma.hostGroup.create({
+        data: {
+          name: 'berthtest-group',
+          matchLabels: { env: 'prod' },
+          hosts: { create: [{ hostId: host.id }] },
+        },
+      });
+      assert.deepEqual(group.matchLabels, { env: 'prod' });
+      const grant = await prisma.grant.create({
+        data: {
+          hostGroupId: group.id,
+          teamId: team.id,
+          role: 'viewer',
+          add: ['terminal', 'run'],
+          remove: ['logs'],
+        },
+      });
+      assert.deepEqual([grant.add, grant.remove, grant.userId], [['terminal', 'run'], ['logs'], null]);
+      const token = await prisma.apiToken.create({
+        data: { name: 'berthtest', tokenHash: 'berthtest-api', userId: user.id, scope: 'write' },
+      });
+      assert.equal('tokenHash' in token, false);
+      assert.equal(token.lastUsedAt, null);
+      await assert.rejects(
+        prisma.apiToken.create({
+          data: { name: 'berthtest', tokenHash: 'other', userId: user.id, scope: 'read' },
+        }),
+        /Unique constraint/,
+      );
+      // Removing a host drops its group memberships; removing a user its tokens and memberships.
+      await prisma.host.delete({ where: { id: host.id } });
+      assert.equal(await prisma.hostGroupHost.count({ where: { hostGroupId: group.id } }), 0);
+      await prisma.user.delete({ where: { id: user.id } });
+      assert.equal(await prisma.apiToken.count({ where: { id: token.id } }), 0);
+      assert.equal(await prisma.teamMember.count({ where: { teamId: team.id } }), 0);
+      // Removing a team or a group drops their grants.
+      await prisma.team.delete({ where: { id: team.id } });
+      assert.equal(await prisma.grant.count({ where: { id: grant.id } }), 0);
+    } finally {
+      await prisma.$disconnect();
+    }
+  });
 });

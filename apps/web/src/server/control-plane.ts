@@ -1,6 +1,6 @@
 /**
  * The control plane process: one HTTP server on one port hosting Next.js (pages), tRPC
- * (/api/trpc) and the agent link (websocket at LINK_PATH).
+ * (/api/trpc), REST + OpenAPI (/api/v1) and the agent link (websocket at LINK_PATH).
  *
  * Next is given a private EventEmitter as its `httpServer`: on its first request it attaches an
  * upgrade listener to whatever server it was given and ends websocket upgrades that match an app
@@ -22,6 +22,7 @@ import { gatePage } from './http/page-gate.ts';
 import { HostGateway } from './link/host-gateway.ts';
 import { markAllHostsOffline } from './link/host-presence.ts';
 import { createLinkServer, type LinkServer, type LinkServerOptions } from './link/link-server.ts';
+import { createRestHandler, REST_PREFIX } from './rest/rest-handler.ts';
 import { TerminalSessions } from './terminals/terminal-sessions.ts';
 import { appRouter } from './trpc/app-router.ts';
 import { createContext } from './trpc/init.ts';
@@ -129,12 +130,14 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       if (error.code === 'INTERNAL_SERVER_ERROR') log(`trpc ${path}: ${error.cause?.stack ?? error.message}`);
     },
   });
+  const rest = createRestHandler(deps);
   const pages = options.pages === false ? undefined : await loadPages(config);
 
   const server = createServer(async (req, res) => {
     try {
       if (req.url?.startsWith('/api/trpc/')) return trpc(req, res);
       if (handleImageLoad(deps, req, res)) return;
+      if (req.url?.startsWith(`${REST_PREFIX}/`)) return await rest(req, res);
       if (!pages) {
         res.writeHead(404).end();
         return;

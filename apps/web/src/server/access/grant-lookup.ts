@@ -53,11 +53,15 @@ export function createHostAccessSource(db: Db, userId: string): HostAccessSource
       if (!host) return new Set();
       return capabilitiesOn(all, hostId, labelsOf(host.labels));
     },
-    async grantedHostIds() {
+    async grantedByHost() {
+      const byHost = new Map<string, ReadonlySet<HostCapability>>();
       const all = await loadGrants();
-      if (all.length === 0) return [];
-      const hosts = await db.host.findMany({ select: { id: true, labels: true } });
-      return hosts.filter((h) => capabilitiesOn(all, h.id, labelsOf(h.labels)).size > 0).map((h) => h.id);
+      if (all.length === 0) return byHost;
+      for (const host of await db.host.findMany({ select: { id: true, labels: true } })) {
+        const caps = capabilitiesOn(all, host.id, labelsOf(host.labels));
+        if (caps.size > 0) byHost.set(host.id, caps);
+      }
+      return byHost;
     },
     async allHostIds() {
       return (await db.host.findMany({ select: { id: true } })).map((h) => h.id);

@@ -22,7 +22,7 @@ export const ROLE_CAPABILITIES: Record<Role, readonly HostCapability[]> = {
 };
 
 /** The most an API token of each scope may do on a host. */
-export const SCOPE_CAPABILITIES: Record<ApiTokenScope, readonly HostCapability[]> = {
+const SCOPE_CAPABILITIES: Record<ApiTokenScope, readonly HostCapability[]> = {
   read: ROLE_CAPABILITIES.viewer,
   write: ROLE_CAPABILITIES.operator,
   admin: HOST_CAPABILITIES,
@@ -32,8 +32,9 @@ export const SCOPE_CAPABILITIES: Record<ApiTokenScope, readonly HostCapability[]
 export interface HostAccessSource {
   /** Capabilities from grants on this host (global role and token scope not applied). */
   grantedOn(hostId: string): Promise<ReadonlySet<HostCapability>>;
-  /** Every host id with at least one granted capability, and every host id (for admins). */
-  grantedHostIds(): Promise<string[]>;
+  /** Capabilities from grants on every host where they give any. */
+  grantedByHost(): Promise<Map<string, ReadonlySet<HostCapability>>>;
+  /** Every host id (global admins see all). */
   allHostIds(): Promise<string[]>;
 }
 
@@ -43,18 +44,23 @@ export interface AccessCaller {
   role: Role;
   /** Set when the call came with an API token. */
   tokenScope?: ApiTokenScope | undefined;
-  /** Absent (e.g. a caller built by hand): only global admins pass, nothing is looked up. */
+  /**
+   * Absent (e.g. a caller built by hand): only global admins pass `requireHostAccess`, and
+   * `listVisibleHostIds` has nothing to list from.
+   */
   access?: HostAccessSource | undefined;
 }
 
-/** What the caller may do on this host, after role, grants and token scope. */
-export async function hostCapabilitiesOf(caller: AccessCaller, hostId: string): Promise<Set<HostCapability>> {
-  const granted: ReadonlySet<HostCapability> =
-    caller.role === 'admin'
-      ? new Set(HOST_CAPABILITIES)
-      : ((await caller.access?.grantedOn(hostId)) ?? new Set<HostCapability>());
+/** Grants capped by the token scope, if the call came with a token. */
+function capped(caller: AccessCaller, granted: ReadonlySet<HostCapability>): Set<HostCapability> {
   const cap = caller.tokenScope ? SCOPE_CAPABILITIES[caller.tokenScope] : HOST_CAPABILITIES;
   return new Set(cap.filter((c) => granted.has(c)));
+}
+
+/** What the caller may do on this host, after role, grants and token scope. */
+async function hostCapabilitiesOf(caller: AccessCaller, hostId: string): Promise<Set<HostCapability>> {
+  if (caller.role === 'admin') return capped(caller, new Set(HOST_CAPABILITIES));
+  return capped(caller, (await caller.access?.grantedOn(hostId)) ?? new Set());
 }
 
 export async function requireHostAccess(
@@ -78,8 +84,6 @@ export async function requireHostAccess(
  */
 export async function listVisibleHostIds(caller: AccessCaller): Promise<string[]> {
   if (caller.role === 'admin') return (await caller.access?.allHostIds()) ?? [];
-  const ids = (await caller.access?.grantedHostIds()) ?? [];
-  const visible: string[] = [];
-  for (const id of ids) if ((await hostCapabilitiesOf(caller, id)).has('view')) visible.push(id);
-  return visible;
+  const byHost = (await caller.access?.grantedByHost()) ?? new Map();
+  return [...byHost].filter(([, granted]) => capped(caller, granted).has('view')).map(([id]) => id);
 }

@@ -1,7 +1,6 @@
 /** Grants: a role on a host group for one user or one team, with per-capability adjustments. */
 import type { Capability, Db, Role } from '@berth/db';
-import { userActor } from '../audit/actor.ts';
-import { recordAudit } from '../audit/record-audit.ts';
+import { recordUserChange } from '../audit/record-user-change.ts';
 import { ServiceError } from '../errors.ts';
 import type { AccessCaller } from './host-access.ts';
 
@@ -15,7 +14,7 @@ const GRANT_FIELDS = {
   remove: true,
 } as const;
 
-export interface GrantInput {
+interface GrantInput {
   hostGroupId: string;
   /** exactly one of userId and teamId */
   userId?: string | undefined;
@@ -57,11 +56,9 @@ export async function createGrant(db: Db, caller: AccessCaller, input: GrantInpu
     },
     select: GRANT_FIELDS,
   });
-  await recordAudit(db, {
-    ...userActor(caller),
+  await recordUserChange(db, caller, {
     action: 'grant.create',
     target: grant.id,
-    result: 'success',
     detail: {
       hostGroup: group.name,
       grantee: 'username' in grantee ? { user: grantee.username } : { team: grantee.name },
@@ -77,11 +74,9 @@ export async function deleteGrant(db: Db, caller: AccessCaller, input: { grantId
   const grant = await db.grant.findUnique({ where: { id: input.grantId }, select: GRANT_FIELDS });
   if (!grant) throw new ServiceError('not-found', `no grant ${input.grantId}`);
   await db.grant.delete({ where: { id: grant.id } });
-  await recordAudit(db, {
-    ...userActor(caller),
+  await recordUserChange(db, caller, {
     action: 'grant.delete',
     target: grant.id,
-    result: 'success',
     detail: { ...grant },
   });
   return { id: grant.id };

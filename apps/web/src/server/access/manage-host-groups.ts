@@ -1,7 +1,6 @@
 /** Host groups: explicit members plus an optional label selector (see schema.prisma). */
 import type { Db } from '@berth/db';
-import { userActor } from '../audit/actor.ts';
-import { recordAudit } from '../audit/record-audit.ts';
+import { recordUserChange } from '../audit/record-user-change.ts';
 import { ServiceError } from '../errors.ts';
 import type { AccessCaller } from './host-access.ts';
 import { type Labels, labelsOf } from './labels.ts';
@@ -51,11 +50,9 @@ export async function createHostGroup(
     },
     select: GROUP_FIELDS,
   });
-  await recordAudit(db, {
-    ...userActor(caller),
+  await recordUserChange(db, caller, {
     action: 'host-group.create',
     target: group.name,
-    result: 'success',
     detail: { matchLabels: input.matchLabels, hostIds: input.hostIds },
   });
   return summarize(group);
@@ -78,12 +75,10 @@ export async function setHostGroupMember(
       update: {},
     });
   } else await db.hostGroupHost.deleteMany({ where: { hostGroupId: group.id, hostId: input.hostId } });
-  await recordAudit(db, {
-    ...userActor(caller),
+  await recordUserChange(db, caller, {
     action: input.member ? 'host-group.add-host' : 'host-group.remove-host',
     hostId: input.hostId,
     target: group.name,
-    result: 'success',
   });
   return summarize(await findGroup(db, group.id));
 }
@@ -91,11 +86,9 @@ export async function setHostGroupMember(
 export async function deleteHostGroup(db: Db, caller: AccessCaller, input: { hostGroupId: string }) {
   const group = await findGroup(db, input.hostGroupId);
   await db.hostGroup.delete({ where: { id: group.id } });
-  await recordAudit(db, {
-    ...userActor(caller),
+  await recordUserChange(db, caller, {
     action: 'host-group.delete',
     target: group.name,
-    result: 'success',
   });
   return { id: group.id };
 }

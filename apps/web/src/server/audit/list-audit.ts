@@ -1,7 +1,7 @@
 /** The audit log, newest first, filtered and paginated by a cursor (the last id seen). */
 import type { AuditResult, Db, Prisma } from '@berth/db';
 
-export interface AuditFilter {
+interface AuditFilter {
   actor?: string | undefined;
   action?: string | undefined;
   hostId?: string | undefined;

@@ -2,8 +2,7 @@
 import type { Db } from '@berth/db';
 import type { AccessCaller } from '../access/host-access.ts';
 import type { Labels } from '../access/labels.ts';
-import { userActor } from '../audit/actor.ts';
-import { recordAudit } from '../audit/record-audit.ts';
+import { recordUserChange } from '../audit/record-user-change.ts';
 import { ServiceError } from '../errors.ts';
 
 async function findHost(db: Db, hostId: string) {
@@ -18,11 +17,9 @@ async function findHost(db: Db, hostId: string) {
 export async function renameHost(db: Db, caller: AccessCaller, input: { hostId: string; name: string }) {
   const host = await findHost(db, input.hostId);
   await db.host.update({ where: { id: host.id }, data: { name: input.name } });
-  await recordAudit(db, {
-    ...userActor(caller),
+  await recordUserChange(db, caller, {
     action: 'host.rename',
     hostId: host.id,
-    result: 'success',
     detail: { from: host.name, to: input.name },
   });
   return { id: host.id, name: input.name };
@@ -31,11 +28,9 @@ export async function renameHost(db: Db, caller: AccessCaller, input: { hostId: 
 export async function setHostLabels(db: Db, caller: AccessCaller, input: { hostId: string; labels: Labels }) {
   const host = await findHost(db, input.hostId);
   await db.host.update({ where: { id: host.id }, data: { labels: input.labels } });
-  await recordAudit(db, {
-    ...userActor(caller),
+  await recordUserChange(db, caller, {
     action: 'host.set-labels',
     hostId: host.id,
-    result: 'success',
     detail: { from: host.labels ?? {}, to: input.labels },
   });
   return { id: host.id, labels: input.labels };
@@ -49,11 +44,9 @@ export async function removeHost(db: Db, caller: AccessCaller, input: { hostId: 
   const host = await findHost(db, input.hostId);
   await db.$transaction(async (tx) => {
     await tx.host.delete({ where: { id: host.id } });
-    await recordAudit(tx, {
-      ...userActor(caller),
+    await recordUserChange(tx, caller, {
       action: 'host.remove',
       target: host.id,
-      result: 'success',
       detail: { name: host.name },
     });
   });

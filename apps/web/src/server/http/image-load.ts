@@ -11,7 +11,7 @@ import { requireHostAccess } from '../access/host-access.ts';
 import type { Deps } from '../deps.ts';
 import { ServiceError } from '../errors.ts';
 import { loadImage } from '../images/image-volume-actions.ts';
-import { createContext, TRPC_CODE } from '../trpc/init.ts';
+import { createContext, toTRPCError } from '../trpc/init.ts';
 import { isSameOrigin } from './same-origin.ts';
 
 const LOAD_PATH = /^\/api\/hosts\/([^/]{1,100})\/images\/load$/;
@@ -38,10 +38,12 @@ export function handleImageLoad(deps: Deps, req: IncomingMessage, res: ServerRes
       reply(res, 200, await loadImage(deps, ctx.user, { hostId, archive: req }));
     } catch (err) {
       if (!(err instanceof ServiceError)) deps.log(`image load on ${hostId}: ${(err as Error).stack}`);
-      const code = err instanceof ServiceError ? TRPC_CODE[err.code] : 'INTERNAL_SERVER_ERROR';
-      const message = err instanceof ServiceError ? err.message : 'internal error';
+      const error =
+        err instanceof ServiceError
+          ? toTRPCError(err, res)
+          : new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'internal error' });
       req.resume(); // drain what is left of the upload so the reply can be read
-      reply(res, getHTTPStatusCodeFromError(new TRPCError({ code, message })), { error: message });
+      reply(res, getHTTPStatusCodeFromError(error), { error: error.message });
     }
   })();
   return true;

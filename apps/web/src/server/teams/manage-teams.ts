@@ -1,8 +1,7 @@
 /** Teams: named sets of users that grants can be given to. */
 import type { Db } from '@berth/db';
 import type { AccessCaller } from '../access/host-access.ts';
-import { userActor } from '../audit/actor.ts';
-import { recordAudit } from '../audit/record-audit.ts';
+import { recordUserChange } from '../audit/record-user-change.ts';
 import { ServiceError } from '../errors.ts';
 
 export async function listTeams(db: Db) {
@@ -18,11 +17,9 @@ export async function createTeam(db: Db, caller: AccessCaller, input: { name: st
     throw new ServiceError('conflict', `a team named ${JSON.stringify(input.name)} already exists`);
   }
   const team = await db.team.create({ data: { name: input.name }, select: { id: true, name: true } });
-  await recordAudit(db, {
-    ...userActor(caller),
+  await recordUserChange(db, caller, {
     action: 'team.create',
     target: team.name,
-    result: 'success',
   });
   return team;
 }
@@ -36,11 +33,9 @@ async function findTeam(db: Db, teamId: string) {
 export async function deleteTeam(db: Db, caller: AccessCaller, input: { teamId: string }) {
   const team = await findTeam(db, input.teamId);
   await db.team.delete({ where: { id: team.id } });
-  await recordAudit(db, {
-    ...userActor(caller),
+  await recordUserChange(db, caller, {
     action: 'team.delete',
     target: team.name,
-    result: 'success',
   });
   return { id: team.id };
 }
@@ -60,11 +55,9 @@ export async function setTeamMember(
   if (input.member)
     await db.teamMember.upsert({ where: key, create: { teamId: team.id, userId: user.id }, update: {} });
   else await db.teamMember.deleteMany({ where: { teamId: team.id, userId: user.id } });
-  await recordAudit(db, {
-    ...userActor(caller),
+  await recordUserChange(db, caller, {
     action: input.member ? 'team.add-member' : 'team.remove-member',
     target: team.name,
-    result: 'success',
     detail: { user: user.username },
   });
   return { teamId: team.id, userId: user.id, member: input.member };

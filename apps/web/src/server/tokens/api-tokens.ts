@@ -5,7 +5,7 @@
  */
 import type { ApiTokenScope, Db } from '@berth/db';
 import type { AccessCaller } from '../access/host-access.ts';
-import { recordAudit } from '../audit/record-audit.ts';
+import { recordUserChange } from '../audit/record-user-change.ts';
 import { hashSecret, newSecret } from '../auth/secret-token.ts';
 import type { Deps } from '../deps.ts';
 import { ServiceError } from '../errors.ts';
@@ -23,7 +23,7 @@ const TOKEN_FIELDS = {
   userId: true,
 } as const;
 
-export interface ApiTokenSummary {
+interface ApiTokenSummary {
   id: string;
   name: string;
   scope: ApiTokenScope;
@@ -76,13 +76,9 @@ export async function createApiToken(
     },
     select: TOKEN_FIELDS,
   });
-  await recordAudit(db, {
-    actorKind: 'user',
-    actor: caller.username,
-    actorUserId: caller.id,
+  await recordUserChange(db, caller, {
     action: 'api-token.create',
     target: row.id,
-    result: 'success',
     detail: { name: row.name, scope: row.scope, expiresAt: row.expiresAt?.toISOString() ?? null },
   });
   return { ...summarize(row), token };
@@ -113,13 +109,9 @@ export async function revokeApiToken(
     throw new ServiceError('not-found', `no API token ${input.tokenId}`);
   }
   await db.apiToken.delete({ where: { id: row.id } });
-  await recordAudit(db, {
-    actorKind: 'user',
-    actor: caller.username,
-    actorUserId: caller.id,
+  await recordUserChange(db, caller, {
     action: 'api-token.revoke',
     target: row.id,
-    result: 'success',
     detail: { name: row.name, ownerId: row.userId },
   });
 }

@@ -71,7 +71,7 @@ export interface ProcedureMeta {
 
 const t = initTRPC.context<Context>().meta<ProcedureMeta>().create();
 
-export const TRPC_CODE: Record<ServiceErrorCode, TRPCError['code']> = {
+const TRPC_CODE: Record<ServiceErrorCode, TRPCError['code']> = {
   unauthorized: 'UNAUTHORIZED',
   forbidden: 'FORBIDDEN',
   'not-found': 'NOT_FOUND',
@@ -84,7 +84,8 @@ export const TRPC_CODE: Record<ServiceErrorCode, TRPCError['code']> = {
   internal: 'INTERNAL_SERVER_ERROR',
 };
 
-function toTRPCError(err: ServiceError, res: ServerResponse): TRPCError {
+/** The one ServiceError → tRPC error mapping (also used by the image upload route). */
+export function toTRPCError(err: ServiceError, res: ServerResponse): TRPCError {
   if (err.details.retryAfterSeconds) res.setHeader('Retry-After', String(err.details.retryAfterSeconds));
   return new TRPCError({ code: TRPC_CODE[err.code], message: err.message, cause: err });
 }
@@ -117,7 +118,6 @@ const auditFailures = t.middleware(async ({ type, ctx, path, next, getRawInput }
 });
 
 export const router = t.router;
-export const createCallerFactory = t.createCallerFactory;
 export const publicProcedure = t.procedure.use(csrf).use(mapServiceErrors);
 export const authedProcedure = publicProcedure.use(auditFailures).use(({ ctx, type, next }) => {
   if (!ctx.user) {

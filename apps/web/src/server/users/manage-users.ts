@@ -1,14 +1,13 @@
 /** Account management for admins: create, change role, disable/enable, delete, reset password. */
 import type { Db, Role } from '@berth/db';
 import type { AccessCaller } from '../access/host-access.ts';
-import { userActor } from '../audit/actor.ts';
-import { recordAudit } from '../audit/record-audit.ts';
+import { recordUserChange } from '../audit/record-user-change.ts';
 import { hashPassword } from '../auth/password.ts';
 import { ServiceError } from '../errors.ts';
 
 const USER_FIELDS = { id: true, username: true, role: true, createdAt: true, disabledAt: true } as const;
 
-export interface UserSummary {
+interface UserSummary {
   id: string;
   username: string;
   role: Role;
@@ -59,11 +58,9 @@ export async function createUser(
     data: { username: input.username, role: input.role, passwordHash: await hashPassword(input.password) },
     select: USER_FIELDS,
   });
-  await recordAudit(db, {
-    ...userActor(caller),
+  await recordUserChange(db, caller, {
     action: 'user.create',
     target: user.username,
-    result: 'success',
     detail: { role: user.role },
   });
   return summarize(user);
@@ -77,11 +74,9 @@ export async function setUserRole(db: Db, caller: AccessCaller, input: { userId:
     data: { role: input.role },
     select: USER_FIELDS,
   });
-  await recordAudit(db, {
-    ...userActor(caller),
+  await recordUserChange(db, caller, {
     action: 'user.set-role',
     target: user.username,
-    result: 'success',
     detail: { from: user.role, to: input.role },
   });
   return summarize(updated);
@@ -102,11 +97,9 @@ export async function setUserDisabled(
       select: USER_FIELDS,
     });
     if (input.disabled) await tx.session.deleteMany({ where: { userId: user.id } });
-    await recordAudit(tx, {
-      ...userActor(caller),
+    await recordUserChange(tx, caller, {
       action: input.disabled ? 'user.disable' : 'user.enable',
       target: user.username,
-      result: 'success',
     });
     return row;
   });
@@ -118,11 +111,9 @@ export async function deleteUser(db: Db, caller: AccessCaller, input: { userId: 
   if (user.role === 'admin') await keepAnAdmin(db, user.id);
   await db.$transaction(async (tx) => {
     await tx.user.delete({ where: { id: user.id } });
-    await recordAudit(tx, {
-      ...userActor(caller),
+    await recordUserChange(tx, caller, {
       action: 'user.delete',
       target: user.username,
-      result: 'success',
     });
   });
   return { id: user.id };
@@ -139,11 +130,9 @@ export async function resetUserPassword(
   await db.$transaction(async (tx) => {
     await tx.user.update({ where: { id: user.id }, data: { passwordHash } });
     await tx.session.deleteMany({ where: { userId: user.id } });
-    await recordAudit(tx, {
-      ...userActor(caller),
+    await recordUserChange(tx, caller, {
       action: 'user.reset-password',
       target: user.username,
-      result: 'success',
     });
   });
   return { id: user.id };

@@ -5,11 +5,17 @@ import { deleteSession, deleteUserSessions } from '../../auth/sessions.ts';
 import { clearSessionCookie, setSessionCookie } from '../../http/cookies.ts';
 import { isSecureRequest } from '../../http/same-origin.ts';
 import { authedProcedure, publicProcedure, router } from '../init.ts';
+import { RoleSchema } from '../schemas.ts';
 
 export const authRouter = router({
-  me: publicProcedure.query(({ ctx }) =>
-    ctx.user ? { id: ctx.user.id, username: ctx.user.username, role: ctx.user.role } : null,
-  ),
+  me: publicProcedure
+    .meta({ openapi: { method: 'GET', path: '/auth/me', summary: 'Who you are (null when not logged in)' } })
+    .output(z.object({ id: z.string(), username: z.string(), role: RoleSchema }).nullable())
+    .query(({ ctx }) => {
+      // A refused API token is an error here too, so scripts learn why (expired, revoked, …).
+      if (ctx.authError) throw ctx.authError;
+      return ctx.user ? { id: ctx.user.id, username: ctx.user.username, role: ctx.user.role } : null;
+    }),
 
   login: publicProcedure
     .input(z.object({ username: z.string().trim().min(1).max(100), password: z.string().min(1).max(1000) }))

@@ -7,9 +7,25 @@ import { removeHost, renameHost, setHostLabels } from '../../hosts/manage-host.t
 import { adminProcedure, authedProcedure, router } from '../init.ts';
 import { Id, NameSchema, Ok } from '../schemas.ts';
 
+const HostSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  hostname: z.string(),
+  os: z.string(),
+  kernel: z.string(),
+  arch: z.string(),
+  cpus: z.number().int(),
+  memoryBytes: z.number(),
+  agentVersion: z.string(),
+  status: z.enum(['online', 'offline']),
+  lastSeenAt: z.string().nullable(),
+  labels: LabelsSchema,
+});
+
 export const hostsRouter = router({
   list: authedProcedure
     .meta({ openapi: { method: 'GET', path: '/hosts', summary: 'Hosts you may view' } })
+    .output(z.array(HostSchema))
     .query(({ ctx }) => listHosts(ctx.deps.db, ctx.user)),
 
   createJoinToken: adminProcedure

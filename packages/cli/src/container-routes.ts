@@ -1,0 +1,38 @@
+/**
+ * The container routes the CLI calls. They are served by the link branch's container routers
+ * (issue 7's second half); until those are merged, these commands say the route is missing.
+ * Keep this the one place that names them.
+ */
+const q = encodeURIComponent;
+
+export const containerRoutes = {
+  /** GET → ContainerRow[] across every host the caller may view (optionally one host). */
+  list: (opts: { hostId?: string | undefined; all: boolean }) =>
+    `/containers?${opts.hostId ? `hostId=${q(opts.hostId)}&` : ''}all=${opts.all}`,
+  /** POST {image, name?, cmd?, env?} → {id}: create and start. */
+  run: (hostId: string) => `/hosts/${q(hostId)}/containers`,
+  /** POST */
+  stop: (hostId: string, id: string) => `/hosts/${q(hostId)}/containers/${q(id)}/stop`,
+  /** DELETE */
+  remove: (hostId: string, id: string, force: boolean) =>
+    `/hosts/${q(hostId)}/containers/${q(id)}?force=${force}`,
+  /** GET → the log as a text stream (chunked, open while following). */
+  logs: (hostId: string, id: string, opts: { follow: boolean; tail?: string | undefined }) =>
+    `/hosts/${q(hostId)}/containers/${q(id)}/logs?follow=${opts.follow}${opts.tail ? `&tail=${q(opts.tail)}` : ''}`,
+  /**
+   * Websocket upgrade: binary frames are stdin → / ← output; text frames are JSON control
+   * messages: → {type:'resize', cols, rows}, ← {type:'exit', code}.
+   */
+  exec: (hostId: string, id: string, opts: { cmd: string[]; tty: boolean }) =>
+    `/hosts/${q(hostId)}/containers/${q(id)}/exec?cmd=${q(JSON.stringify(opts.cmd))}&tty=${opts.tty}`,
+};
+
+export interface ContainerRow {
+  id: string;
+  hostId: string;
+  hostName?: string;
+  name: string;
+  image: string;
+  state: string;
+  status?: string;
+}
