@@ -4,17 +4,10 @@ import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '../../../../trpc.tsx';
 import { DataTable } from '../../../../ui/data-table.tsx';
 import { QueryState } from '../../../../ui/query-state.tsx';
+import type { ContainerPanelProps } from './panel-props.ts';
 
 /** `docker top`, refreshed every few seconds. */
-export function ProcessesPanel({
-  hostId,
-  containerId,
-  running,
-}: {
-  hostId: string;
-  containerId: string;
-  running: boolean;
-}) {
+export function ProcessesPanel({ hostId, containerId, running }: ContainerPanelProps) {
   const trpc = useTRPC();
   const top = useQuery(
     trpc.containers.top.queryOptions(

@@ -4,6 +4,7 @@ import { useSubscription } from '@trpc/tanstack-react-query';
 import { useState } from 'react';
 import { formatBytes } from '../../../../format.ts';
 import { useTRPC } from '../../../../trpc.tsx';
+import type { ContainerPanelProps } from './panel-props.ts';
 import { Sparkline } from './sparkline.tsx';
 
 const KEEP = 60;
@@ -11,15 +12,7 @@ const KEEP = 60;
 type Sample = { cpuPercent: number; memoryUsageBytes: number; memoryLimitBytes: number; pids: number };
 
 /** CPU and memory, one sample a second, the last minute charted. */
-export function StatsPanel({
-  hostId,
-  containerId,
-  running,
-}: {
-  hostId: string;
-  containerId: string;
-  running: boolean;
-}) {
+export function StatsPanel({ hostId, containerId, running }: ContainerPanelProps) {
   const trpc = useTRPC();
   const [samples, setSamples] = useState<Sample[]>([]);
   const stats = useSubscription(

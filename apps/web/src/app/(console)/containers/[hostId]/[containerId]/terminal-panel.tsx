@@ -7,21 +7,14 @@ import { trpcTerminalLink } from '../../../../terminal/trpc-terminal-link.ts';
 import { useTRPC, useTRPCClient } from '../../../../trpc.tsx';
 import { ConfirmButton } from '../../../../ui/confirm-button.tsx';
 import { withParam } from './container-tabs.ts';
+import type { ContainerPanelProps } from './panel-props.ts';
 
 /**
  * A shell in the container. The session lives on the control plane, not in this page: its id is
  * kept in the URL (?session=), so a reload, a second tab or a dropped connection attaches to the
  * same shell and gets its output replayed. "End session" ends the process.
  */
-export function TerminalPanel({
-  hostId,
-  containerId,
-  running,
-}: {
-  hostId: string;
-  containerId: string;
-  running: boolean;
-}) {
+export function TerminalPanel({ hostId, containerId, running }: ContainerPanelProps) {
   const trpc = useTRPC();
   const client = useTRPCClient();
   const [sessionId, setSessionId] = useState<string | null>(null);
