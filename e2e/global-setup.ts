@@ -1,93 +1,14 @@
 /**
- * Starts the real stack the way `npm start` does (scripts/start.ts: embedded PostgreSQL, control
- * plane, a real agent joined with a join token) on a free loopback port, in a temporary data
- * directory, and hands its URL and first-admin login to the tests through the environment.
- * The returned function stops it all and removes the directory.
+ * Starts the real stack (stack.ts) for the browser tests and hands its URL and first-admin login
+ * to them through the environment. The returned function stops it all and removes the directory.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { freePort, processAlive } from '@berth/process';
-
-const repoRoot = join(import.meta.dirname, '..');
-
-function waitForLine(
-  child: ChildProcess,
-  pattern: RegExp,
-  timeoutMs: number,
-  output: () => string,
-): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`stack not ready in time:\n${output()}`)), timeoutMs);
-    const check = () => {
-      if (pattern.test(output())) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on('data', check);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`scripts/start.ts exited (${code}) before it was ready:\n${output()}`));
-    });
-  });
-}
+import { startStack } from './stack.ts';
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'berthtest-e2e-'));
-  chmodSync(dataDir, 0o755); // PostgreSQL runs as the postgres user and must traverse it
-  const port = await freePort();
-  let output = '';
-  const logFile = createWriteStream(join(dataDir, 'stack.log'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      BERTH_DATA: dataDir,
-      BERTH_RUN_DIR: join(dataDir, 'run'),
-      DATABASE_URL: '',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  for (const stream of [child.stdout, child.stderr]) {
-    stream?.on('data', (chunk) => {
-      output += String(chunk);
-      logFile.write(chunk);
-    });
-  }
-
-  const teardown = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-      await exited;
-      clearTimeout(timer);
-    }
-    // Only if the stack was SIGKILLed: its PostgreSQL (started by our child) outlives it.
-    const pidFile = join(dataDir, 'postgres', 'pgdata', 'postmaster.pid');
-    if (existsSync(pidFile)) {
-      const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-      if (pid > 0 && processAlive(pid)) process.kill(pid, 'SIGQUIT');
-    }
-    logFile.end();
-    if (process.env.BERTH_E2E_KEEP) console.log(`e2e data kept in ${dataDir}`);
-    else rmSync(dataDir, { recursive: true, force: true });
-  };
-
-  try {
-    // Includes a `next build` when the build is stale.
-    await waitForLine(child, /Berth is running at/, 240_000, () => output);
-  } catch (err) {
-    await teardown();
-    throw err;
-  }
-  process.env.BERTH_E2E_URL = `http://127.0.0.1:${port}`;
-  process.env.BERTH_E2E_USERNAME = 'admin';
-  process.env.BERTH_E2E_PASSWORD = readFileSync(join(dataDir, 'initial-admin-password'), 'utf8').trim();
-  process.env.BERTH_E2E_DATA = dataDir;
-  return teardown;
+  const stack = await startStack();
+  process.env.BERTH_E2E_URL = stack.url;
+  process.env.BERTH_E2E_USERNAME = stack.username;
+  process.env.BERTH_E2E_PASSWORD = stack.password;
+  process.env.BERTH_E2E_DATA = stack.dataDir;
+  return () => stack.stop({ keep: Boolean(process.env.BERTH_E2E_KEEP) });
 }

@@ -1,12 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import os from 'node:os';
-import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { formatBytes } from '../apps/web/src/app/format.ts';
-
-const url = () => process.env.BERTH_E2E_URL!;
-
-const screenshots = join(import.meta.dirname, 'screenshots');
+import { screenshot, url } from './session.ts';
 
 test('a wrong password is refused with a message', async ({ page }) => {
   await page.goto(`${url()}/login`);
@@ -17,8 +12,7 @@ test('a wrong password is refused with a message', async ({ page }) => {
     'Wrong username or password.',
   );
   await expect(page).toHaveURL(/\/login$/);
-  mkdirSync(screenshots, { recursive: true });
-  await page.screenshot({ path: join(screenshots, 'login-error.png') });
+  await screenshot(page, 'login-error');
 });
 
 test('the first admin logs in and sees the local host with its kernel, CPUs and memory', async ({ page }) => {
@@ -29,8 +23,17 @@ test('the first admin logs in and sees the local host with its kernel, CPUs and 
   await page.getByLabel('Password').fill(process.env.BERTH_E2E_PASSWORD!);
   await page.getByRole('button', { name: 'Log in' }).click();
   await expect(page).toHaveURL(`${url()}/`);
-  await expect(page.getByRole('heading', { name: 'Hosts' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
   await expect(page.getByTestId('current-user')).toContainText('admin');
+  await expect(page.getByTestId('dashboard-host').filter({ hasText: os.hostname() })).toContainText(
+    'Online',
+    {
+      timeout: 30_000,
+    },
+  );
+  await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Hosts' }).click();
+  await expect(page).toHaveURL(`${url()}/hosts`);
+  await expect(page.getByRole('heading', { name: 'Hosts', exact: true })).toBeVisible();
 
   // The agent that npm start runs on this machine, as the agent reports it (os.* on the same host).
   const row = page.getByTestId('host-row').filter({ hasText: os.hostname() });
@@ -40,13 +43,12 @@ test('the first admin logs in and sees the local host with its kernel, CPUs and 
   await expect(row.getByTestId('host-cpus')).toHaveText(String(os.availableParallelism()));
   await expect(row.getByTestId('host-memory')).toHaveText(formatBytes(os.totalmem()));
 
-  mkdirSync(screenshots, { recursive: true });
-  await page.screenshot({ path: join(screenshots, 'hosts.png'), fullPage: true });
+  await screenshot(page, 'hosts');
 
   // An admin can add a host: a one-time join token and the command that uses it.
   await page.getByRole('button', { name: 'Add host' }).click();
   await expect(page.getByTestId('join-command')).toContainText(`--control-plane ${url()} --join-token bjt_`);
-  await page.screenshot({ path: join(screenshots, 'add-host.png') });
+  await screenshot(page, 'add-host');
 
   await page.getByRole('button', { name: 'Log out' }).click();
   await expect(page).toHaveURL(/\/login$/);
@@ -76,12 +78,12 @@ test('the admin changes the initial password from the account page and logs in w
   await expect(current).toHaveValue(process.env.BERTH_E2E_PASSWORD!);
   await page.getByRole('button', { name: 'Change password' }).click();
   await expect(page.getByRole('status')).toHaveText('Password changed.');
-  await page.screenshot({ path: join(screenshots, 'account.png') });
+  await screenshot(page, 'account');
 
   await page.getByRole('button', { name: 'Log out' }).click();
   await expect(page).toHaveURL(/\/login$/);
   await page.getByLabel('Username').fill(process.env.BERTH_E2E_USERNAME!);
   await page.getByLabel('Password').fill(newPassword);
   await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page.getByRole('heading', { name: 'Hosts' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
 });

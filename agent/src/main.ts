@@ -12,6 +12,9 @@ import { openEngine } from './engine/engine.ts';
 import { dataLayout } from './engine/layout.ts';
 import { readHostInfo } from './link/host-info.ts';
 import { LinkClient } from './link/link-client.ts';
+import { linkProcedures } from './link/procedures/index.ts';
+import { RequestHandler } from './link/request-handler.ts';
+import { StateReporter } from './link/state-reporter.ts';
 
 function log(message: string): void {
   console.log(`${new Date().toISOString()} ${message}`);
@@ -90,6 +93,20 @@ async function main(): Promise<void> {
       credentialFile: join(layout.agent, 'credential.json'),
       hostInfo: () => readHostInfo(config.name),
       log,
+      openSession: (channel) => {
+        const procedures = linkProcedures(engine, () => handler.stats());
+        const handler = new RequestHandler(channel, procedures.calls, procedures.streams, log);
+        const state = new StateReporter(engine, channel.send);
+        state.start().catch((err) => log(`link: state report failed: ${(err as Error).message}`));
+        return {
+          onMessage: (m) => handler.onMessage(m),
+          onBinary: (b) => handler.onBinary(b),
+          close: () => {
+            state.stop();
+            handler.close();
+          },
+        };
+      },
     });
     try {
       await link.start();

@@ -92,7 +92,7 @@ describe('docker CLI: namespaces and descriptors', () => {
 /** An agent started as `dockerd --userns-remap` would be: container root is host uid 200000. */
 describe('docker CLI: --userns-remap', () => {
   const HOST_ROOT = 200000;
-  const { agent, docker } = suiteAgent({ agentArgs: ['--userns-remap', `${HOST_ROOT}:65536`] });
+  const { agent, docker } = suiteAgent({ args: ['--userns-remap', `${HOST_ROOT}:65536`] });
   before(() => {
     // the test's own directory above the data root: the mapped root must be able to walk through
     // it to the rootfs and to the bind-mount sources below it

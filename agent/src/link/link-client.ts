@@ -7,11 +7,16 @@ import {
   type HostInfo,
   LINK_PATH,
   LinkClose,
+  MAX_FRAME_BYTES,
   parseFrame,
 } from '@berth/protocol';
 import WebSocket from 'ws';
 import { backoffDelay } from './backoff.ts';
 import { type HostCredential, readCredential, writeCredential } from './credential-store.ts';
+import type { LinkChannel, RequestHandler } from './request-handler.ts';
+
+/** What serves the control plane's requests while one connection lasts. */
+export type LinkSession = Pick<RequestHandler, 'onMessage' | 'onBinary' | 'close'>;
 
 export interface LinkClientOptions {
   controlPlane: string;
@@ -19,6 +24,8 @@ export interface LinkClientOptions {
   credentialFile: string;
   hostInfo: () => Promise<HostInfo>;
   log: (message: string) => void;
+  /** called after each welcome; without it the agent only keeps its presence */
+  openSession?: (channel: LinkChannel) => LinkSession;
 }
 
 export interface LinkClientEvents {
@@ -45,6 +52,7 @@ export class LinkClient extends EventEmitter<LinkClientEvents> {
   private retryTimer: NodeJS.Timeout | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private lastFrameAt = 0;
+  private session: LinkSession | undefined;
 
   constructor(private readonly options: LinkClientOptions) {
     super();
@@ -72,12 +80,16 @@ export class LinkClient extends EventEmitter<LinkClientEvents> {
   }
 
   private connect(): void {
-    const socket = new WebSocket(linkUrl(this.options.controlPlane), { handshakeTimeout: 10_000 });
+    const socket = new WebSocket(linkUrl(this.options.controlPlane), {
+      handshakeTimeout: 10_000,
+      maxPayload: MAX_FRAME_BYTES,
+    });
     this.socket = socket;
     socket.on('open', () => void this.sendHello(socket));
     socket.on('message', (data, isBinary) => {
       this.lastFrameAt = Date.now();
-      if (!isBinary) void this.onFrame(socket, data.toString());
+      if (isBinary) this.onBinary(socket, data as Buffer);
+      else void this.onFrame(socket, data.toString());
     });
     socket.on('error', (err) => this.options.log(`link: ${err.message}`));
     socket.on('close', (code, reason) => this.onClose(code, reason.toString()));
@@ -91,13 +103,18 @@ export class LinkClient extends EventEmitter<LinkClientEvents> {
     this.send(socket, { type: 'hello', auth, host: await this.options.hostInfo() });
   }
 
+  private protocolError(socket: WebSocket, why: string): void {
+    this.options.log(`link: control plane sent a bad frame (${why}); reconnecting`);
+    socket.close(LinkClose.badMessage, 'bad frame');
+  }
+
+  private onBinary(socket: WebSocket, data: Buffer): void {
+    if (!this.session?.onBinary(data)) this.protocolError(socket, 'binary frame outside a stream');
+  }
+
   private async onFrame(socket: WebSocket, text: string): Promise<void> {
     const message = parseFrame(ControlMessage, text);
-    if (message instanceof Error) {
-      this.options.log(`link: control plane sent a bad frame (${message.message}); reconnecting`);
-      socket.close(LinkClose.badMessage, 'bad frame');
-      return;
-    }
+    if (message instanceof Error) return this.protocolError(socket, message.message);
     switch (message.type) {
       case 'welcome':
         if (message.credential) {
@@ -110,6 +127,13 @@ export class LinkClient extends EventEmitter<LinkClientEvents> {
         }
         this.attempt = 0;
         this.startHeartbeats(socket);
+        this.session?.close();
+        this.session = this.options.openSession?.({
+          send: (m) => this.send(socket, m),
+          sendBinary: (frame) => {
+            if (socket.readyState === WebSocket.OPEN) socket.send(frame, { binary: true });
+          },
+        });
         this.options.log(`link: connected to ${this.options.controlPlane} as host ${message.hostId}`);
         this.emit('connected', message.hostId);
         break;
@@ -117,6 +141,15 @@ export class LinkClient extends EventEmitter<LinkClientEvents> {
         this.options.log(`link: refused by the control plane: ${message.reason}`);
         break;
       case 'heartbeat':
+        break;
+      case 'call':
+      case 'open':
+      case 'cancel':
+      case 'credit':
+      case 'input-end':
+      case 'resize':
+        // requests are obeyed only on a link this agent authenticated as its host
+        if (!this.session?.onMessage(message)) this.protocolError(socket, `${message.type} before welcome`);
         break;
       default: {
         const unreachable: never = message;
@@ -145,6 +178,8 @@ export class LinkClient extends EventEmitter<LinkClientEvents> {
 
   private onClose(code: number, reason: string): void {
     clearInterval(this.heartbeatTimer);
+    this.session?.close();
+    this.session = undefined;
     this.socket = undefined;
     if (this.stopped) return;
     const why = reason || `code ${code}`;

@@ -1,10 +1,23 @@
 import { z } from 'zod';
 import { HostInfo } from './host-info.ts';
+import {
+  Call,
+  Cancel,
+  Credit,
+  End,
+  InputEnd,
+  Item,
+  Open,
+  Resize,
+  Result,
+  StateReport,
+  StateUpdate,
+} from './rpc.ts';
 
 /**
  * The agent⇄control-plane link: one websocket the agent dials out on, carrying
- * JSON text frames. Every frame is one of these messages; anything else is
- * refused and the connection closed.
+ * JSON text frames (and, after the welcome, binary frames of stream bytes, see rpc.ts).
+ * Every frame is one of these messages; anything else is refused and the connection closed.
  */
 
 /** Path the control plane serves the link on. */
@@ -34,7 +47,16 @@ export const AgentHello = z.object({
 
 export const Heartbeat = z.object({ type: z.literal('heartbeat'), sentAt: z.number().int() });
 
-export const AgentMessage = z.discriminatedUnion('type', [AgentHello, Heartbeat]);
+export const AgentMessage = z.discriminatedUnion('type', [
+  AgentHello,
+  Heartbeat,
+  Result,
+  Item,
+  End,
+  Credit,
+  StateReport,
+  StateUpdate,
+]);
 export type AgentMessage = z.infer<typeof AgentMessage>;
 
 /** Answer to a hello. `credential` is present only when the agent joined with a join token: it must keep it. */
@@ -47,7 +69,17 @@ export const Welcome = z.object({
 /** Sent before the control plane closes the link on purpose, so the agent can log why. */
 export const Refused = z.object({ type: z.literal('refused'), reason: z.string() });
 
-export const ControlMessage = z.discriminatedUnion('type', [Welcome, Refused, Heartbeat]);
+export const ControlMessage = z.discriminatedUnion('type', [
+  Welcome,
+  Refused,
+  Heartbeat,
+  Call,
+  Open,
+  Cancel,
+  Credit,
+  InputEnd,
+  Resize,
+]);
 export type ControlMessage = z.infer<typeof ControlMessage>;
 
 /** Websocket close codes used by the link (4000–4999 is the application range). */
@@ -57,6 +89,9 @@ export const LinkClose = {
   replaced: 4003,
   heartbeatTimeout: 4004,
 } as const;
+
+/** The largest frame either side accepts: a full state report of a busy host fits. */
+export const MAX_FRAME_BYTES = 16 * 1024 * 1024;
 
 export function parseFrame<T>(schema: z.ZodType<T>, data: string): T | Error {
   let json: unknown;

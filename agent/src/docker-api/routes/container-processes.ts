@@ -1,14 +1,10 @@
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { promisify } from 'node:util';
 import type { CgroupStats } from '../../engine/cgroups/types.ts';
+import { containerProcesses } from '../../engine/containers/top.ts';
 import type { Engine } from '../../engine/engine.ts';
-import { EngineError } from '../../engine/errors.ts';
 import { queryFlag, sendJson } from '../respond.ts';
 import type { Router } from '../router.ts';
-
-const run = promisify(execFile);
 
 /** The host's total CPU time in nanoseconds, from /proc/stat (USER_HZ = 100), as Docker's system_cpu_usage. */
 async function systemCpuNs(): Promise<number> {
@@ -83,22 +79,7 @@ export function containerProcessRoutes(router: Router, engine: Engine): void {
 
   router.on('GET', '/containers/:id/top', async ({ res, params, query }) => {
     const record = containers.get(params.id!);
-    if (record.state.status !== 'running' && record.state.status !== 'paused')
-      throw new EngineError('conflict', `container ${record.id} is not running`);
-    const cgroup = await cgroups.open(record.id);
-    const pids = new Set((await cgroup?.pids()) ?? []);
-    const args = (query.get('ps_args') || '-ef').split(/\s+/).filter(Boolean);
-    const { stdout } = await run('ps', args, { maxBuffer: 16 * 1024 * 1024 });
-    const [header = '', ...rows] = stdout.trimEnd().split('\n');
-    const titles = header.trim().split(/\s+/);
-    const pidColumn = titles.indexOf('PID');
-    if (pidColumn < 0) throw new EngineError('invalid', `ps ${args.join(' ')} prints no PID column`);
-    const processes = rows
-      .map((row) => {
-        const cells = row.trim().split(/\s+/);
-        return [...cells.slice(0, titles.length - 1), cells.slice(titles.length - 1).join(' ')];
-      })
-      .filter((cells) => pids.has(Number(cells[pidColumn])));
+    const { titles, processes } = await containerProcesses(cgroups, record, query.get('ps_args') || '-ef');
     sendJson(res, 200, { Titles: titles, Processes: processes });
   });
 

@@ -24,15 +24,26 @@ export interface DockerResult {
  * ran are removed and its cgroup parent, bridges and nftables table deleted by
  * stop(), also after a failed test. Its network names are its own `berthtest…` ones.
  */
+export interface AgentProcessOptions {
+  /** run the agent inside this network namespace (a test host, `ip netns exec`) */
+  netns?: string;
+  /** more agent arguments (--control-plane, --join-token, --name) */
+  args?: string[];
+}
+
 export class AgentUnderTest {
   private constructor(
     readonly dir: string,
     readonly socket: string,
     private readonly child: ChildProcess,
     readonly cgroupParent: string,
-    private readonly agentArgs: string[],
     readonly network: NetworkOptions,
+    private readonly processOptions: AgentProcessOptions = {},
   ) {}
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
 
   /** SIGKILL, as a crash or an OOM kill of the agent would. */
   kill9(): void {
@@ -49,55 +60,70 @@ export class AgentUnderTest {
       join(this.dir, 'root'),
       this.socket,
       this.cgroupParent,
-      this.agentArgs,
       this.network,
+      this.processOptions,
     );
     await AgentUnderTest.ready(child);
-    return new AgentUnderTest(this.dir, this.socket, child, this.cgroupParent, this.agentArgs, this.network);
+    return new AgentUnderTest(
+      this.dir,
+      this.socket,
+      child,
+      this.cgroupParent,
+      this.network,
+      this.processOptions,
+    );
   }
 
   private static spawnAgent(
     dataRoot: string,
     socket: string,
     cgroupParent: string,
-    agentArgs: string[],
     network: NetworkOptions,
+    options: AgentProcessOptions,
   ): ChildProcess {
-    return spawn(
+    const agent = [
       process.execPath,
-      [
-        '--import',
-        'tsx',
-        join(import.meta.dirname, '../../main.ts'),
-        '--data-root',
-        dataRoot,
-        '--docker-socket',
-        socket,
-        '--bridge',
-        network.defaultBridge,
-        '--bridge-subnet',
-        network.defaultSubnet,
-        '--address-pool',
-        network.addressPool,
-        '--nft-table',
-        network.nftTable,
-        '--interface-prefix',
-        network.ifPrefix,
-        ...agentArgs,
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, BERTH_CGROUP_PARENT: cgroupParent } },
-    );
+      '--import',
+      'tsx',
+      join(import.meta.dirname, '../../main.ts'),
+      '--data-root',
+      dataRoot,
+      '--docker-socket',
+      socket,
+      '--bridge',
+      network.defaultBridge,
+      '--bridge-subnet',
+      network.defaultSubnet,
+      '--address-pool',
+      network.addressPool,
+      '--nft-table',
+      network.nftTable,
+      '--interface-prefix',
+      network.ifPrefix,
+      ...(options.args ?? []),
+    ];
+    // only the network namespace is entered (`ip netns exec` would also remount /sys and hide the
+    // cgroup hierarchy); nsenter execs the agent, so the child's pid is the agent's
+    const [cmd, ...argv] = options.netns ? ['nsenter', `--net=/run/netns/${options.netns}`, ...agent] : agent;
+    return spawn(cmd!, argv, {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, BERTH_CGROUP_PARENT: cgroupParent },
+    });
   }
 
   private static async ready(child: ChildProcess): Promise<void> {
-    const [line] = await once(child.stdout!, 'data');
+    const [line] = await Promise.race([
+      once(child.stdout!, 'data'),
+      once(child, 'exit').then(([code]) => {
+        throw new Error(`agent exited with ${code} before it was ready`);
+      }),
+    ]);
     if (!String(line).includes('Docker API on')) throw new Error(`agent did not start: ${line}`);
     child.stdout!.resume();
   }
 
-  /** `agentArgs`: more flags for the agent (say `--userns-remap 200000:65536`) */
   static async start(
-    options: { preloadBusybox?: boolean; agentArgs?: string[] } = {},
+    options: { preloadBusybox?: boolean } & AgentProcessOptions = {},
   ): Promise<AgentUnderTest> {
     // short: monitor sockets live under <data root>/tasks/<64 hex>/
     const dir = await mkdtemp('/tmp/berthtest-');
@@ -109,10 +135,9 @@ export class AgentUnderTest {
       await engine.images.load(Readable.from([busyboxArchive().archive]));
     }
     const socket = join(dir, 'docker.sock');
-    const agentArgs = options.agentArgs ?? [];
-    const child = AgentUnderTest.spawnAgent(dataRoot, socket, cgroupParent, agentArgs, network);
+    const child = AgentUnderTest.spawnAgent(dataRoot, socket, cgroupParent, network, options);
     await AgentUnderTest.ready(child);
-    return new AgentUnderTest(dir, socket, child, cgroupParent, agentArgs, network);
+    return new AgentUnderTest(dir, socket, child, cgroupParent, network, options);
   }
 
   env(): NodeJS.ProcessEnv {

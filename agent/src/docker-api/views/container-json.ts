@@ -34,7 +34,7 @@ export function statusText(record: ContainerRecord, now = Date.now()): string {
 }
 
 /** Docker joins path and args with spaces, no quoting: `docker ps` shows exactly that, truncated. */
-function commandLine(record: ContainerRecord): string {
+export function commandLine(record: ContainerRecord): string {
   return [record.path, ...record.args].join(' ');
 }
 

@@ -16,12 +16,16 @@ import { FailureRateLimiter } from './auth/rate-limit.ts';
 import { purgeExpiredSessions } from './auth/sessions.ts';
 import type { Config } from './config.ts';
 import type { Deps, Log } from './deps.ts';
+import { HostFeed } from './host-state/host-feed.ts';
 import type { SshAddOptions } from './hosts/ssh/add-host-over-ssh.ts';
 import { SshAddJobs } from './hosts/ssh/ssh-add-jobs.ts';
+import { handleImageLoad } from './http/image-load.ts';
 import { gatePage } from './http/page-gate.ts';
+import { HostGateway } from './link/host-gateway.ts';
 import { markAllHostsOffline } from './link/host-presence.ts';
 import { createLinkServer, type LinkServer, type LinkServerOptions } from './link/link-server.ts';
 import { createRestHandler, REST_PREFIX } from './rest/rest-handler.ts';
+import { TerminalSessions } from './terminals/terminal-sessions.ts';
 import { appRouter } from './trpc/app-router.ts';
 import { createContext } from './trpc/init.ts';
 
@@ -104,12 +108,16 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 export async function startControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
   const { config, log } = options;
   const db = createPrismaClient(options.databaseUrl);
+  const gateway = new HostGateway(db);
   const deps: Deps = {
     db,
     config,
     log,
     loginLimiter: new FailureRateLimiter({ maxFailures: 10, windowMs: 15 * 60_000 }),
     sshAdd: { jobs: new SshAddJobs(), options: options.sshAdd ?? {} },
+    gateway,
+    hostFeed: new HostFeed(),
+    terminals: new TerminalSessions({ db, gateway }),
   };
   try {
     await markAllHostsOffline(db);
@@ -133,6 +141,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const server = createServer(async (req, res) => {
     try {
       if (req.url?.startsWith('/api/trpc/')) return trpc(req, res);
+      if (handleImageLoad(deps, req, res)) return;
       if (req.url?.startsWith(`${REST_PREFIX}/`)) return await rest(req, res);
       if (!pages) {
         res.writeHead(404).end();
@@ -178,6 +187,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
         clearInterval(sweep);
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
+        deps.terminals.closeAll();
         await link.close();
         setTimeout(() => server.closeAllConnections(), 2000).unref();
         await closed;

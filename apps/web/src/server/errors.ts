@@ -8,7 +8,15 @@ export type ServiceErrorCode =
   | 'not-found'
   | 'conflict'
   | 'rate-limited'
-  | 'invalid';
+  | 'invalid'
+  /** a host is offline or went away mid-request */
+  | 'unavailable'
+  /** a deadline passed */
+  | 'timeout'
+  /** the caller gave up (its signal aborted) */
+  | 'cancelled'
+  /** something failed that the caller cannot fix */
+  | 'internal';
 
 export class ServiceError extends Error {
   constructor(

@@ -3,6 +3,7 @@
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTRPC } from '../trpc.tsx';
+import { FormError } from '../ui/query-state.tsx';
 
 export function LoginForm() {
   const trpc = useTRPC();
@@ -29,11 +30,7 @@ export function LoginForm() {
         Berth
       </div>
       <h1>Log in</h1>
-      {login.error ? (
-        <div className="form-error" role="alert">
-          {login.error.message}
-        </div>
-      ) : null}
+      <FormError error={login.error} />
       <div className="field">
         <label htmlFor="username">Username</label>
         <input

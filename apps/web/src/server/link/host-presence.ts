@@ -26,7 +26,7 @@ function reported(info: HostInfo) {
 export async function joinHost(
   db: Db,
   input: { joinToken: string; info: HostInfo; address: string },
-): Promise<{ hostId: string; credential: string }> {
+): Promise<{ hostId: string; hostName: string; credential: string }> {
   return await db.$transaction(async (tx) => {
     const now = new Date();
     const token = await tx.joinToken.findUnique({
@@ -63,7 +63,7 @@ export async function joinHost(
       result: 'success',
       detail: { joinTokenId: token.id, address: input.address, agentVersion: input.info.agentVersion },
     });
-    return { hostId: host.id, credential };
+    return { hostId: host.id, hostName: host.name, credential };
   });
 }
 
@@ -71,10 +71,10 @@ export async function joinHost(
 export async function authenticateHost(
   db: Db,
   input: { hostId: string; credential: string; info: HostInfo },
-): Promise<{ hostId: string }> {
+): Promise<{ hostId: string; hostName: string }> {
   const host = await db.host.findUnique({
     where: { id: input.hostId },
-    select: { id: true, credentialHash: true },
+    select: { id: true, name: true, credentialHash: true },
   });
   const presented = Buffer.from(hashSecret(input.credential), 'hex');
   const stored = Buffer.from(host?.credentialHash ?? '', 'hex');
@@ -85,7 +85,7 @@ export async function authenticateHost(
     where: { id: host.id },
     data: { ...reported(input.info), status: 'online', lastSeenAt: new Date() },
   });
-  return { hostId: host.id };
+  return { hostId: host.id, hostName: host.name };
 }
 
 export async function touchHost(db: Db, hostId: string): Promise<void> {

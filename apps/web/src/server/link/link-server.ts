@@ -9,13 +9,17 @@ import type { Duplex } from 'node:stream';
 import {
   AgentMessage,
   type ControlMessage,
+  decodeDataFrame,
   HEARTBEAT_TIMEOUT_MS,
   LinkClose,
+  MAX_FRAME_BYTES,
   parseFrame,
 } from '@berth/protocol';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import type { Deps } from '../deps.ts';
 import { ServiceError } from '../errors.ts';
+import { applyHostStateUpdate, replaceHostState } from '../host-state/reconcile-host-state.ts';
+import { AgentConnection } from './agent-connection.ts';
 import { authenticateHost, joinHost, markHostOffline, touchHost } from './host-presence.ts';
 
 export interface LinkServerOptions {
@@ -33,11 +37,8 @@ export interface LinkServer {
   close(): Promise<void>;
 }
 
-/** Frames are small JSON messages; anything larger is not the link talking. */
-const MAX_FRAME_BYTES = 64 * 1024;
-
 export function createLinkServer(
-  deps: Pick<Deps, 'db' | 'log'>,
+  deps: Pick<Deps, 'db' | 'log' | 'gateway' | 'hostFeed'>,
   options: LinkServerOptions = {},
 ): LinkServer {
   const heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? HEARTBEAT_TIMEOUT_MS;
@@ -60,8 +61,23 @@ export function createLinkServer(
   function onConnection(ws: WebSocket, req: IncomingMessage): void {
     const address = req.socket.remoteAddress ?? 'unknown';
     let hostId: string | undefined;
+    let connection: AgentConnection | undefined;
     let closed = false;
     let chain = Promise.resolve();
+    // state reports are written in order, without holding up answers to requests
+    let stateChain = Promise.resolve();
+    const writeState = (
+      id: string,
+      write: () => Promise<Parameters<Deps['hostFeed']['publish']>[0]['kinds']>,
+    ) => {
+      stateChain = stateChain
+        .then(write)
+        .then((kinds) => {
+          if (kinds.length > 0) deps.hostFeed.publish({ hostId: id, kinds });
+        })
+        .catch((err) => deps.log(`link: host ${id}: storing its state failed: ${(err as Error).message}`));
+      track(stateChain);
+    };
 
     const refuse = (code: number, reason: string) => {
       if (closed) return;
@@ -78,12 +94,17 @@ export function createLinkServer(
     const onHello = async (message: Extract<AgentMessage, { type: 'hello' }>) => {
       const { auth, host: info } = message;
       let credential: string | undefined;
+      let hostName: string;
       try {
         if (auth.kind === 'join') {
-          ({ hostId, credential } = await joinHost(deps.db, { joinToken: auth.joinToken, info, address }));
+          ({ hostId, hostName, credential } = await joinHost(deps.db, {
+            joinToken: auth.joinToken,
+            info,
+            address,
+          }));
           deps.log(`link: host ${info.hostname} joined as ${hostId} from ${address}`);
         } else {
-          ({ hostId } = await authenticateHost(deps.db, {
+          ({ hostId, hostName } = await authenticateHost(deps.db, {
             hostId: auth.hostId,
             credential: auth.credential,
             info,
@@ -101,6 +122,9 @@ export function createLinkServer(
       }
       live.get(hostId)?.close(LinkClose.replaced, 'replaced by a newer connection');
       live.set(hostId, ws);
+      connection = new AgentConnection(hostId, hostName, ws);
+      deps.gateway.attach(connection);
+      deps.hostFeed.publish({ hostId, kinds: ['presence'] });
       clearTimeout(timer);
       timer = setTimeout(
         () => refuse(LinkClose.heartbeatTimeout, 'no heartbeat in time'),
@@ -111,7 +135,13 @@ export function createLinkServer(
 
     const onFrame = async (data: RawData, isBinary: boolean) => {
       if (closed) return;
-      if (isBinary) return refuse(LinkClose.badMessage, 'binary frames are not part of the link');
+      if (isBinary) {
+        const frame = connection ? decodeDataFrame(data as Buffer) : new Error('binary frame before hello');
+        if (frame instanceof Error) return refuse(LinkClose.badMessage, frame.message);
+        if (!connection?.onData(frame))
+          return refuse(LinkClose.badMessage, 'stream bytes beyond their credit');
+        return;
+      }
       const message = parseFrame(AgentMessage, data.toString());
       if (message instanceof Error) return refuse(LinkClose.badMessage, `bad frame: ${message.message}`);
       if (!hostId) {
@@ -125,6 +155,25 @@ export function createLinkServer(
           timer.refresh();
           track(touchHost(deps.db, hostId));
           return send(ws, { type: 'heartbeat', sentAt: Date.now() });
+        case 'result':
+        case 'item':
+        case 'end':
+        case 'credit':
+          timer.refresh();
+          if (!connection?.onReply(message)) return refuse(LinkClose.badMessage, `malformed ${message.type}`);
+          return;
+        case 'state': {
+          timer.refresh();
+          const { state } = message;
+          deps.gateway.recordStats(hostId, state.stats);
+          return writeState(hostId, () => replaceHostState(deps.db, hostId as string, state));
+        }
+        case 'state-update': {
+          timer.refresh();
+          const { update } = message;
+          if (update.stats) deps.gateway.recordStats(hostId, update.stats);
+          return writeState(hostId, () => applyHostStateUpdate(deps.db, hostId as string, update));
+        }
         default: {
           const unreachable: never = message;
           return refuse(LinkClose.badMessage, `unexpected frame ${JSON.stringify(unreachable)}`);
@@ -140,9 +189,13 @@ export function createLinkServer(
     ws.on('close', () => {
       closed = true;
       clearTimeout(timer);
+      if (connection) deps.gateway.detach(connection, 'its link closed');
       if (hostId && live.get(hostId) === ws) {
         live.delete(hostId);
-        track(markHostOffline(deps.db, hostId));
+        const id = hostId;
+        track(
+          markHostOffline(deps.db, id).then(() => deps.hostFeed.publish({ hostId: id, kinds: ['presence'] })),
+        );
       }
     });
   }

@@ -2,11 +2,16 @@ import { router } from './init.ts';
 import { grantsRouter, hostGroupsRouter } from './routers/access.ts';
 import { auditRouter } from './routers/audit.ts';
 import { authRouter } from './routers/auth.ts';
+import { containersRouter } from './routers/containers.ts';
 import { hostSshRouter } from './routers/host-ssh.ts';
 import { hostsRouter } from './routers/hosts.ts';
+import { imagesRouter } from './routers/images.ts';
+import { networksRouter } from './routers/networks.ts';
 import { teamsRouter } from './routers/teams.ts';
+import { terminalsRouter } from './routers/terminals.ts';
 import { tokensRouter } from './routers/tokens.ts';
 import { usersRouter } from './routers/users.ts';
+import { volumesRouter } from './routers/volumes.ts';
 
 export const appRouter = router({
   auth: authRouter,
@@ -18,6 +23,11 @@ export const appRouter = router({
   grants: grantsRouter,
   tokens: tokensRouter,
   audit: auditRouter,
+  containers: containersRouter,
+  images: imagesRouter,
+  volumes: volumesRouter,
+  networks: networksRouter,
+  terminals: terminalsRouter,
 });
 
 /** The only thing the browser imports from the server: a type. */

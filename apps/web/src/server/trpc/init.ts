@@ -78,9 +78,14 @@ const TRPC_CODE: Record<ServiceErrorCode, TRPCError['code']> = {
   conflict: 'CONFLICT',
   'rate-limited': 'TOO_MANY_REQUESTS',
   invalid: 'BAD_REQUEST',
+  unavailable: 'SERVICE_UNAVAILABLE',
+  timeout: 'TIMEOUT',
+  cancelled: 'CLIENT_CLOSED_REQUEST',
+  internal: 'INTERNAL_SERVER_ERROR',
 };
 
-function toTRPCError(err: ServiceError, res: ServerResponse): TRPCError {
+/** The one ServiceError → tRPC error mapping (also used by the image upload route). */
+export function toTRPCError(err: ServiceError, res: ServerResponse): TRPCError {
   if (err.details.retryAfterSeconds) res.setHeader('Retry-After', String(err.details.retryAfterSeconds));
   return new TRPCError({ code: TRPC_CODE[err.code], message: err.message, cause: err });
 }

@@ -1,0 +1,66 @@
+import { freemem, loadavg, totalmem, uptime } from 'node:os';
+import type { ContainerSummary, HostState, HostStats, ImageSummary, VolumeSummary } from '@berth/protocol';
+import { commandLine } from '../docker-api/views/container-json.ts';
+import type { ContainerRecord } from '../engine/containers/record.ts';
+import { ZERO_TIME } from '../engine/containers/state.ts';
+import type { Engine } from '../engine/engine.ts';
+
+/** What the control plane is told about the engine's objects, in the link's terms. */
+
+const time = (iso: string): string | null => (iso === ZERO_TIME || iso === '' ? null : iso);
+
+export function containerSummary(record: ContainerRecord): ContainerSummary {
+  return {
+    id: record.id,
+    name: record.name,
+    image: record.imageRef,
+    imageId: record.imageId,
+    command: commandLine(record).slice(0, 4096),
+    createdAt: record.created,
+    startedAt: time(record.state.startedAt),
+    finishedAt: time(record.state.finishedAt),
+    status: record.state.status,
+    exitCode: record.state.exitCode,
+    labels: record.spec.labels,
+  };
+}
+
+export async function imageSummaries(engine: Engine): Promise<ImageSummary[]> {
+  return (await engine.images.list({ all: false })).map((i) => ({
+    id: i.Id,
+    repoTags: i.RepoTags,
+    sizeBytes: i.Size,
+    createdAt: new Date(i.Created * 1000).toISOString(),
+  }));
+}
+
+export async function volumeSummaries(engine: Engine): Promise<VolumeSummary[]> {
+  return (await engine.volumes.list()).map((v) => ({
+    name: v.Name,
+    driver: v.Driver,
+    mountpoint: v.Mountpoint,
+    createdAt: v.CreatedAt,
+    labels: v.Labels,
+  }));
+}
+
+export function hostStats(engine: Engine): HostStats {
+  return {
+    load1: loadavg()[0] ?? 0,
+    memoryTotalBytes: totalmem(),
+    memoryAvailableBytes: freemem(),
+    containersRunning: engine.containers.list().filter((c) => c.state.status === 'running').length,
+    uptimeSeconds: uptime(),
+  };
+}
+
+export async function hostState(engine: Engine): Promise<HostState> {
+  return {
+    containers: engine.containers.list().map(containerSummary),
+    images: await imageSummaries(engine),
+    volumes: await volumeSummaries(engine),
+    // the engine has no networks yet; once it has, they are listed here and in updates
+    networks: [],
+    stats: hostStats(engine),
+  };
+}

@@ -1,0 +1,175 @@
+/**
+ * Host operations through the control plane against two real agents in their own network
+ * namespaces: terminal sessions (reattach, replay, several viewers, close ends the process),
+ * live updates, images (remove, load a docker-save tarball, list) and volumes, and the tRPC
+ * routers over HTTP with their access checks.
+ */
+import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import { after, before, describe, test } from 'node:test';
+import { busyboxArchive } from '../../../../../agent/src/engine/images/testing/busybox-image.ts';
+import { createSession } from '../auth/sessions.ts';
+import type { ControlPlane } from '../control-plane.ts';
+import {
+  createVolume,
+  listImages,
+  listVolumes,
+  loadImage,
+  removeImage,
+  removeVolume,
+} from '../images/image-volume-actions.ts';
+import type { TerminalEvent } from '../terminals/terminal-sessions.ts';
+import { TestHosts, until } from './testing/test-hosts.ts';
+
+/** Collects a viewer's output until the signal aborts or the session ends. */
+function view(cp: ControlPlane, sessionId: string, from?: number) {
+  const abort = new AbortController();
+  const seen = { text: '', events: [] as TerminalEvent[] };
+  const done = (async () => {
+    for await (const e of cp.deps.terminals.watch(sessionId, from, abort.signal)) {
+      seen.events.push(e);
+      if (e.type === 'output') seen.text += Buffer.from(e.data, 'base64').toString();
+    }
+  })();
+  return { seen, done, leave: () => abort.abort() };
+}
+
+describe('host operations through the control plane', { timeout: 240_000 }, () => {
+  const hosts = new TestHosts();
+  let cp: ControlPlane;
+
+  before(async () => {
+    await hosts.start(2);
+    cp = hosts.cp;
+    await cp.deps.gateway.call(hosts.hostIds[0]!, 'containers.run', {
+      image: 'busybox',
+      name: 'berthtest-term',
+      cmd: ['sleep', '1000'],
+    });
+  });
+  after(() => hosts.stop());
+
+  test('a terminal session survives its viewer leaving, replays to a new one, serves two, and closing ends it', async () => {
+    const [hostId] = hosts.hostIds;
+    const session = await cp.deps.terminals.open(hosts.admin, {
+      hostId: hostId!,
+      containerId: 'berthtest-term',
+      cmd: ['sh'],
+      rows: 24,
+      cols: 80,
+    });
+    const first = view(cp, session.id);
+    await cp.deps.terminals.input(session.id, Buffer.from('echo hello-$((6*7))\n'));
+    await until('first viewer sees the echo', async () => first.seen.text.includes('hello-42'));
+    first.leave(); // a page reload
+    await first.done;
+    await cp.deps.terminals.input(session.id, Buffer.from('echo while-away-$((1+1))\n'));
+    const second = view(cp, session.id, 0);
+    const third = view(cp, session.id);
+    await until(
+      'reattached viewer gets the replay',
+      async () => second.seen.text.includes('hello-42') && second.seen.text.includes('while-away-2'),
+    );
+    await cp.deps.terminals.input(session.id, Buffer.from('echo both-$((2+3))\n'));
+    await until(
+      'both viewers see live output',
+      async () => second.seen.text.includes('both-5') && third.seen.text.includes('both-5'),
+    );
+    const shells = async () =>
+      (await cp.deps.gateway.call(hostId!, 'containers.top', { id: 'berthtest-term' })).processes.filter(
+        (p) => p.at(-1)?.startsWith('sh'),
+      ).length;
+    assert.equal(await shells(), 1);
+    await cp.deps.terminals.close(hosts.admin, session.id);
+    await Promise.all([second.done, third.done]);
+    assert.equal(second.seen.events.at(-1)?.type, 'exit');
+    assert.equal(third.seen.events.at(-1)?.type, 'exit');
+    await until('the shell is gone on the host', async () => (await shells()) === 0);
+    const audit = await cp.deps.db.auditLog.findMany({
+      where: { action: { in: ['container.exec', 'terminal.close'] } },
+    });
+    assert.deepEqual(audit.map((a) => a.action).sort(), ['container.exec', 'terminal.close']);
+  });
+
+  test('a change on a host reaches live subscribers after it is stored', async () => {
+    const abort = new AbortController();
+    const changes = cp.deps.hostFeed.changes(abort.signal);
+    const next = changes.next();
+    await cp.deps.gateway.call(hosts.hostIds[1]!, 'containers.run', {
+      image: 'busybox',
+      name: 'berthtest-live',
+      cmd: ['true'],
+      start: false,
+    });
+    const { value } = await next;
+    assert.equal(value?.hostId, hosts.hostIds[1]);
+    assert.ok(value?.kinds.includes('containers'));
+    const stored = await cp.deps.db.hostContainer.findMany({ where: { name: 'berthtest-live' } });
+    assert.equal(stored.length, 1);
+    abort.abort();
+    await changes.return(undefined);
+  });
+
+  test('images: removed on one host, loaded back from a docker-save tarball through the link', async () => {
+    const hostId = hosts.hostIds[1]!;
+    await cp.deps.gateway.call(hostId, 'containers.remove', { id: 'berthtest-live', force: true });
+    const tagged = async () =>
+      (await listImages(cp.deps.db, { hostId })).some((i) => i.repoTags.includes('busybox:latest'));
+    assert.ok(await tagged());
+    const removed = await removeImage(cp.deps, hosts.admin, { hostId, ref: 'busybox', force: false });
+    assert.ok(removed.untagged.includes('busybox:latest'));
+    await until('image gone from the stored list', async () => !(await tagged()));
+    const { archive } = busyboxArchive();
+    const loaded = await loadImage(cp.deps, hosts.admin, { hostId, archive: Readable.from([archive]) });
+    assert.deepEqual(loaded.images[0]?.tags, ['busybox:latest']);
+    await until('image back in the stored list', tagged);
+    // the other host was never touched
+    assert.ok((await listImages(cp.deps.db, { hostId: hosts.hostIds[0] })).length > 0);
+  });
+
+  test('volumes: created, listed from the stored state, removed', async () => {
+    const hostId = hosts.hostIds[0]!;
+    await createVolume(cp.deps, hosts.admin, { hostId, name: 'berthtest-data', labels: { team: 'a' } });
+    await until('volume listed', async () =>
+      (await listVolumes(cp.deps.db, {})).some((v) => v.name === 'berthtest-data' && v.hostId === hostId),
+    );
+    await removeVolume(cp.deps, hosts.admin, { hostId, name: 'berthtest-data', force: false });
+    await until(
+      'volume gone',
+      async () => !(await listVolumes(cp.deps.db, {})).some((v) => v.name === 'berthtest-data'),
+    );
+  });
+
+  test('tRPC over HTTP: a viewer lists containers across hosts but may not stop one; no session, no answer', async () => {
+    const viewer = await cp.deps.db.user.create({
+      data: { username: 'berthtest-viewer', passwordHash: 'x', role: 'viewer' },
+    });
+    const { token } = await createSession(cp.deps.db, { userId: viewer.id, lifetimeMs: 60_000 });
+    const headers = { cookie: `berth_session=${token}`, origin: cp.url, 'content-type': 'application/json' };
+    const list = await fetch(
+      `${cp.url}/api/trpc/containers.list?input=${encodeURIComponent('{"search":"berthtest-term"}')}`,
+      {
+        headers,
+      },
+    );
+    assert.equal(list.status, 200);
+    const rows = ((await list.json()) as { result: { data: { name: string; hostName: string }[] } }).result
+      .data;
+    assert.deepEqual(
+      rows.map((r) => [r.name, r.hostName]),
+      [['berthtest-term', 'berthtest-host-1']],
+    );
+    const stop = await fetch(`${cp.url}/api/trpc/containers.action`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ hostId: hosts.hostIds[0], id: 'berthtest-term', action: 'stop' }),
+    });
+    assert.equal(stop.status, 403);
+    const anonymous = await fetch(`${cp.url}/api/trpc/containers.list`);
+    assert.equal(anonymous.status, 401);
+    const running = await cp.deps.gateway.call(hosts.hostIds[0]!, 'containers.inspect', {
+      id: 'berthtest-term',
+    });
+    assert.equal((running.State as { Status: string }).Status, 'running');
+  });
+});

@@ -1,0 +1,202 @@
+import { z } from 'zod';
+import { ContainerSummary, ImageSummary, VolumeSummary } from './host-state.ts';
+
+/**
+ * Every procedure the control plane may ask of an agent, with one zod schema for its input and
+ * one for its output (calls) or its items and final result (streams). The agent parses every
+ * input with these before acting; the control plane derives its types from them.
+ */
+
+const Id = z.string().min(1).max(256);
+const Empty = z.object({});
+const Ref = z.object({ id: Id });
+/** Docker-shaped inspect JSON, passed through as the engine renders it */
+const Inspect = z.record(z.string(), z.unknown());
+
+export const RunContainerInput = z.object({
+  image: z.string().min(1).max(512),
+  name: z
+    .string()
+    .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed')
+    .max(128)
+    .optional(),
+  cmd: z.array(z.string().max(65536)).max(1024).optional(),
+  entrypoint: z.array(z.string().max(65536)).max(1024).optional(),
+  env: z
+    .array(z.string().regex(/^[^=\0]+(=|$)/, 'must be KEY=VALUE'))
+    .max(1024)
+    .default([]),
+  labels: z.record(z.string(), z.string()).default({}),
+  workingDir: z.string().max(4096).optional(),
+  user: z.string().max(256).optional(),
+  tty: z.boolean().default(false),
+  openStdin: z.boolean().default(false),
+  restartPolicy: z.enum(['no', 'on-failure', 'always', 'unless-stopped']).default('no'),
+  autoRemove: z.boolean().default(false),
+  /** create only, or create and start (docker run) */
+  start: z.boolean().default(true),
+});
+export type RunContainerInput = z.input<typeof RunContainerInput>;
+
+export const DeleteResult = z.object({ deleted: z.array(z.string()), untagged: z.array(z.string()) });
+export const PruneResult = z.object({ deleted: z.array(z.string()), reclaimedBytes: z.number().int() });
+
+export const Calls = {
+  'containers.list': {
+    input: z.object({ all: z.boolean().default(true) }),
+    output: z.array(ContainerSummary),
+  },
+  'containers.inspect': { input: Ref, output: Inspect },
+  'containers.run': { input: RunContainerInput, output: z.object({ id: Id, name: z.string() }) },
+  'containers.start': { input: Ref, output: Empty },
+  'containers.stop': {
+    input: Ref.extend({ timeoutSeconds: z.number().int().min(0).max(3600).optional() }),
+    output: Empty,
+  },
+  'containers.restart': {
+    input: Ref.extend({ timeoutSeconds: z.number().int().min(0).max(3600).optional() }),
+    output: Empty,
+  },
+  'containers.kill': {
+    input: Ref.extend({
+      signal: z
+        .string()
+        .regex(/^[A-Z0-9]+$/)
+        .max(16)
+        .optional(),
+    }),
+    output: Empty,
+  },
+  'containers.pause': { input: Ref, output: Empty },
+  'containers.unpause': { input: Ref, output: Empty },
+  'containers.remove': {
+    input: Ref.extend({ force: z.boolean().default(false), volumes: z.boolean().default(false) }),
+    output: Empty,
+  },
+  'containers.rename': {
+    input: Ref.extend({
+      name: z
+        .string()
+        .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/)
+        .max(128),
+    }),
+    output: Empty,
+  },
+  'containers.top': {
+    input: Ref.extend({
+      psArgs: z
+        .string()
+        .regex(/^[a-zA-Z -]*$/)
+        .max(64)
+        .optional(),
+    }),
+    output: z.object({ titles: z.array(z.string()), processes: z.array(z.array(z.string())) }),
+  },
+  'images.list': { input: Empty, output: z.array(ImageSummary) },
+  'images.inspect': { input: z.object({ ref: z.string().min(1).max(512) }), output: Inspect },
+  'images.remove': {
+    input: z.object({ ref: z.string().min(1).max(512), force: z.boolean().default(false) }),
+    output: DeleteResult,
+  },
+  'images.prune': { input: z.object({ all: z.boolean().default(false) }), output: PruneResult },
+  'volumes.list': { input: Empty, output: z.array(VolumeSummary) },
+  'volumes.create': {
+    input: z.object({
+      name: z
+        .string()
+        .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/)
+        .max(255)
+        .optional(),
+      labels: z.record(z.string(), z.string()).default({}),
+    }),
+    output: VolumeSummary,
+  },
+  'volumes.remove': {
+    input: z.object({ name: z.string().min(1).max(255), force: z.boolean().default(false) }),
+    output: Empty,
+  },
+  'volumes.prune': { input: Empty, output: PruneResult },
+  /** the agent's own view of its link streams: how many, and the most it ever held unsent */
+  'agent.linkStats': {
+    input: Empty,
+    output: z.object({
+      openStreams: z.number().int(),
+      queuedBytes: z.number().int(),
+      maxQueuedBytes: z.number().int(),
+    }),
+  },
+} as const;
+
+export const ContainerStatsSample = z.object({
+  at: z.string(),
+  /** of one CPU; 200 = two CPUs busy */
+  cpuPercent: z.number(),
+  memoryUsageBytes: z.number().int(),
+  memoryLimitBytes: z.number().int(),
+  pids: z.number().int(),
+  readBytes: z.number().int(),
+  writeBytes: z.number().int(),
+});
+export type ContainerStatsSample = z.infer<typeof ContainerStatsSample>;
+
+/**
+ * Streams carry bytes (binary frames on the stdout/stderr channels, and stdin/upload the other
+ * way) or JSON items, then end with a result or an error.
+ */
+export const Streams = {
+  /** stdout/stderr bytes, one log line per chunk */
+  'containers.logs': {
+    input: Ref.extend({
+      follow: z.boolean().default(false),
+      /** last N lines; absent: all */
+      tail: z.number().int().min(0).max(1_000_000).optional(),
+      /** unix milliseconds */
+      since: z.number().int().nonnegative().optional(),
+      timestamps: z.boolean().default(false),
+      stdout: z.boolean().default(true),
+      stderr: z.boolean().default(true),
+    }),
+    item: z.never(),
+    result: Empty,
+  },
+  'containers.stats': {
+    input: Ref.extend({ intervalMs: z.number().int().min(200).max(60_000).default(1000) }),
+    item: ContainerStatsSample,
+    result: Empty,
+  },
+  /** stdin in, stdout (and stderr without a TTY) out, resize; ending the stream kills the process */
+  'containers.exec': {
+    input: Ref.extend({
+      cmd: z.array(z.string().max(65536)).min(1, 'a command is required').max(1024),
+      tty: z.boolean().default(false),
+      stdin: z.boolean().default(true),
+      env: z
+        .array(z.string().regex(/^[^=\0]+(=|$)/, 'must be KEY=VALUE'))
+        .max(1024)
+        .default([]),
+      user: z.string().max(256).optional(),
+      workingDir: z.string().max(4096).optional(),
+      rows: z.number().int().min(1).max(1000).optional(),
+      cols: z.number().int().min(1).max(1000).optional(),
+    }),
+    item: z.never(),
+    result: z.object({ exitCode: z.number().int() }),
+  },
+  /** a `docker save` tarball uploaded on the input channel */
+  'images.load': {
+    input: Empty,
+    item: z.never(),
+    result: z.object({ images: z.array(z.object({ id: z.string(), tags: z.array(z.string()) })) }),
+  },
+} as const;
+
+export type CallName = keyof typeof Calls;
+export type StreamName = keyof typeof Streams;
+export type CallInput<N extends CallName> = z.input<(typeof Calls)[N]['input']>;
+export type CallOutput<N extends CallName> = z.infer<(typeof Calls)[N]['output']>;
+export type StreamInput<N extends StreamName> = z.input<(typeof Streams)[N]['input']>;
+export type StreamItem<N extends StreamName> = z.infer<(typeof Streams)[N]['item']>;
+export type StreamResult<N extends StreamName> = z.infer<(typeof Streams)[N]['result']>;
+
+export const isCallName = (name: string): name is CallName => Object.hasOwn(Calls, name);
+export const isStreamName = (name: string): name is StreamName => Object.hasOwn(Streams, name);
