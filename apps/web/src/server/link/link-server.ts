@@ -22,6 +22,7 @@ import { applyHostStateUpdate, replaceHostState } from '../host-state/reconcile-
 import { AgentConnection } from './agent-connection.ts';
 import { authenticateHost, joinHost, markHostOffline } from './host-presence.ts';
 import { PresenceWriter } from './presence-writer.ts';
+import { WriteLimiter } from './write-limiter.ts';
 
 export interface LinkServerOptions {
   /** Close a link that sent nothing for this long (protocol default: three missed heartbeats). */
@@ -50,6 +51,8 @@ export function createLinkServer(
   const live = new Map<string, WebSocket>();
   const writes = new Set<Promise<void>>();
   const presence = new PresenceWriter(deps.db, deps.log, options.presenceFlushMs);
+  // hundreds of agents reconnecting at once must not each hold a pooled connection in a transaction
+  const stateWrites = new WriteLimiter(4);
 
   /** Presence writes run in the background; close() waits for them. */
   function track(write: Promise<void>): void {
@@ -75,7 +78,7 @@ export function createLinkServer(
       write: () => Promise<Parameters<Deps['hostFeed']['publish']>[0]['kinds']>,
     ) => {
       stateChain = stateChain
-        .then(write)
+        .then(() => stateWrites.run(write))
         .then((kinds) => {
           if (kinds.length > 0) deps.hostFeed.publish({ hostId: id, kinds });
         })
