@@ -264,4 +264,70 @@ describe('migrations on a real PostgreSQL', () => {
       await prisma.$disconnect();
     }
   });
+
+  test('host state models round-trip and go with their host', async () => {
+    const prisma = createPrismaClient(db.url);
+    try {
+      const host = await prisma.host.create({
+        data: {
+          name: 'berthtest-state',
+          hostname: 'hs',
+          os: '',
+          kernel: '',
+          arch: 'x64',
+          cpus: 1,
+          memoryBytes: 1n,
+          agentVersion: '0',
+          credentialHash: 'berthtest-credential-state',
+        },
+      });
+      const at = new Date('2026-11-22T10:00:00.123Z');
+      const hostId = host.id;
+      await prisma.hostContainer.create({
+        data: {
+          hostId,
+          id: 'c1',
+          name: 'web',
+          image: 'busybox',
+          imageId: 'sha256:x',
+          command: 'sleep 1',
+          status: 'running',
+          exitCode: 0,
+          createdAt: at,
+          startedAt: at,
+          labels: { a: 'b' },
+        },
+      });
+      await prisma.hostImage.create({
+        data: { hostId, id: 'sha256:x', repoTags: ['busybox:latest'], sizeBytes: 5n, createdAt: at },
+      });
+      await prisma.hostVolume.create({
+        data: { hostId, name: 'v', driver: 'local', mountpoint: '/v', createdAt: at },
+      });
+      await prisma.hostNetwork.create({
+        data: { hostId, id: 'n1', name: 'bridge', driver: 'bridge', subnet: '10.0.0.0/24' },
+      });
+      await prisma.hostEvent.create({
+        data: { hostId, at, type: 'container', action: 'start', objectId: 'c1' },
+      });
+      const c = await prisma.hostContainer.findUniqueOrThrow({ where: { hostId_id: { hostId, id: 'c1' } } });
+      assert.deepEqual([c.createdAt, c.finishedAt, c.labels], [at, null, { a: 'b' }]);
+      const image = await prisma.hostImage.findFirstOrThrow({ where: { hostId } });
+      assert.deepEqual([image.repoTags, image.sizeBytes], [['busybox:latest'], 5n]);
+      assert.deepEqual((await prisma.hostVolume.findFirstOrThrow({ where: { hostId } })).labels, {});
+      assert.equal((await prisma.hostNetwork.findFirstOrThrow({ where: { hostId } })).subnet, '10.0.0.0/24');
+      assert.deepEqual((await prisma.hostEvent.findFirstOrThrow({ where: { hostId } })).attributes, {});
+      await prisma.host.delete({ where: { id: hostId } });
+      const left = await Promise.all([
+        prisma.hostContainer.count({ where: { hostId } }),
+        prisma.hostImage.count({ where: { hostId } }),
+        prisma.hostVolume.count({ where: { hostId } }),
+        prisma.hostNetwork.count({ where: { hostId } }),
+        prisma.hostEvent.count({ where: { hostId } }),
+      ]);
+      assert.deepEqual(left, [0, 0, 0, 0, 0]);
+    } finally {
+      await prisma.$disconnect();
+    }
+  });
 });

@@ -88,10 +88,6 @@ export async function authenticateHost(
   return { hostId: host.id, hostName: host.name };
 }
 
-export async function touchHost(db: Db, hostId: string): Promise<void> {
-  await db.host.updateMany({ where: { id: hostId }, data: { lastSeenAt: new Date(), status: 'online' } });
-}
-
 export async function markHostOffline(db: Db, hostId: string): Promise<void> {
   await db.host.updateMany({ where: { id: hostId }, data: { status: 'offline' } });
 }

@@ -98,7 +98,7 @@ describe('agent link endpoint (real websocket, real PostgreSQL)', () => {
       databaseUrl: db.url,
       log: () => {},
       pages: false,
-      link: { heartbeatTimeoutMs: 600, helloTimeoutMs: 600 },
+      link: { heartbeatTimeoutMs: 600, helloTimeoutMs: 600, presenceFlushMs: 100 },
     });
   });
   after(async () => {

@@ -20,13 +20,17 @@ import type { Deps } from '../deps.ts';
 import { ServiceError } from '../errors.ts';
 import { applyHostStateUpdate, replaceHostState } from '../host-state/reconcile-host-state.ts';
 import { AgentConnection } from './agent-connection.ts';
-import { authenticateHost, joinHost, markHostOffline, touchHost } from './host-presence.ts';
+import { authenticateHost, joinHost, markHostOffline } from './host-presence.ts';
+import { PresenceWriter } from './presence-writer.ts';
+import { WriteLimiter } from './write-limiter.ts';
 
 export interface LinkServerOptions {
   /** Close a link that sent nothing for this long (protocol default: three missed heartbeats). */
   heartbeatTimeoutMs?: number;
   /** Close a connection that has not said hello within this long. */
   helloTimeoutMs?: number;
+  /** How often heartbeats are written to `lastSeenAt` (batched). */
+  presenceFlushMs?: number;
 }
 
 export interface LinkServer {
@@ -46,6 +50,9 @@ export function createLinkServer(
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   const live = new Map<string, WebSocket>();
   const writes = new Set<Promise<void>>();
+  const presence = new PresenceWriter(deps.db, deps.log, options.presenceFlushMs);
+  // hundreds of agents reconnecting at once must not each hold a pooled connection in a transaction
+  const stateWrites = new WriteLimiter(4);
 
   /** Presence writes run in the background; close() waits for them. */
   function track(write: Promise<void>): void {
@@ -71,7 +78,7 @@ export function createLinkServer(
       write: () => Promise<Parameters<Deps['hostFeed']['publish']>[0]['kinds']>,
     ) => {
       stateChain = stateChain
-        .then(write)
+        .then(() => stateWrites.run(write))
         .then((kinds) => {
           if (kinds.length > 0) deps.hostFeed.publish({ hostId: id, kinds });
         })
@@ -153,7 +160,7 @@ export function createLinkServer(
           return refuse(LinkClose.badMessage, 'already authenticated');
         case 'heartbeat':
           timer.refresh();
-          track(touchHost(deps.db, hostId));
+          presence.touch(hostId);
           return send(ws, { type: 'heartbeat', sentAt: Date.now() });
         case 'result':
         case 'item':
@@ -216,6 +223,7 @@ export function createLinkServer(
       for (const ws of wss.clients) ws.terminate();
       // terminate() emits 'close' on the next tick; let those handlers queue their writes.
       await new Promise((r) => setImmediate(r));
+      await presence.close();
       while (writes.size > 0) await Promise.all([...writes]);
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
