@@ -144,6 +144,14 @@ describe('host operations through the control plane', { timeout: 240_000 }, () =
     const viewer = await cp.deps.db.user.create({
       data: { username: 'berthtest-viewer', passwordHash: 'x', role: 'viewer' },
     });
+    // a global viewer sees only the hosts a grant gives it: both test hosts, as viewer
+    await cp.deps.db.hostGroup.create({
+      data: {
+        name: 'berthtest-viewed',
+        hosts: { create: hosts.hostIds.map((hostId) => ({ hostId })) },
+        grants: { create: [{ userId: viewer.id, role: 'viewer' }] },
+      },
+    });
     const { token } = await createSession(cp.deps.db, { userId: viewer.id, lifetimeMs: 60_000 });
     const headers = { cookie: `berth_session=${token}`, origin: cp.url, 'content-type': 'application/json' };
     const list = await fetch(
