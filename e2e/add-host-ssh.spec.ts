@@ -11,7 +11,9 @@ test('Add host → Over SSH validates as you type and reports an unreachable hos
   await page.getByLabel('Username').fill(process.env.BERTH_E2E_USERNAME!);
   await page.getByLabel('Password').fill(process.env.BERTH_E2E_PASSWORD!);
   await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page.getByRole('heading', { name: 'Hosts' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
+  await page.goto(`${url()}/hosts`);
+  await expect(page.getByRole('heading', { name: 'Hosts', exact: true })).toBeVisible();
   await page.waitForLoadState('networkidle');
 
   await page.getByRole('button', { name: 'Add host' }).click();
