@@ -139,6 +139,39 @@ export const ContainerStatsSample = z.object({
 });
 export type ContainerStatsSample = z.infer<typeof ContainerStatsSample>;
 
+const component = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const domainPart = '[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?';
+const domain = `(?:${domainPart}(?:\\.${domainPart})*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?`;
+/** Docker's reference grammar: [domain[:port]/]path[:tag][@digest] */
+const referencePattern = new RegExp(
+  `^(?:${domain}/)?${component}(?:/${component})*(?::[\\w][\\w.-]{0,127})?(?:@[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-fA-F0-9]{32,})?$`,
+);
+
+/** What to pull: the browser's form, the tRPC input and the agent all parse it with this. */
+export const PullImageInput = z.object({
+  reference: z
+    .string()
+    .trim()
+    .min(1, 'an image reference is required')
+    .max(512)
+    .regex(referencePattern, 'not an image reference (like busybox:latest or registry:5000/team/app:1)'),
+  platform: z
+    .string()
+    .regex(/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/, 'a platform is os/arch[/variant], like linux/arm64')
+    .max(64)
+    .optional(),
+});
+export type PullImageInput = z.input<typeof PullImageInput>;
+
+/** One layer's step of a pull; current/total in bytes while downloading or extracting. */
+export const PullProgress = z.object({
+  layer: z.string(),
+  status: z.string(),
+  current: z.number().int().nonnegative().optional(),
+  total: z.number().int().nonnegative().optional(),
+});
+export type PullProgress = z.infer<typeof PullProgress>;
+
 /**
  * Streams carry bytes (binary frames on the stdout/stderr channels, and stdin/upload the other
  * way) or JSON items, then end with a result or an error.
@@ -187,6 +220,12 @@ export const Streams = {
     input: Empty,
     item: z.never(),
     result: z.object({ images: z.array(z.object({ id: z.string(), tags: z.array(z.string()) })) }),
+  },
+  /** layer progress as items; cancelling the stream abandons the pull with nothing half-recorded */
+  'images.pull': {
+    input: PullImageInput,
+    item: PullProgress,
+    result: z.object({ id: z.string(), digest: z.string(), reference: z.string(), upToDate: z.boolean() }),
   },
 } as const;
 

@@ -15,7 +15,7 @@ function splitDeleted(items: ({ Untagged: string } | { Deleted: string })[]) {
   };
 }
 
-/** Image and volume procedures, each one engine call. Pull is not here: this engine has no registry wired yet. */
+/** Image and volume procedures, each one engine call (pull, a stream, is in image-pull.ts). */
 export function imageVolumeCalls(engine: Engine): ImageVolumeCalls {
   const { images, volumes } = engine;
   return {

@@ -2,6 +2,7 @@ import type { Engine } from '../../engine/engine.ts';
 import type { CallHandlers, RequestHandler, StreamHandlers } from '../request-handler.ts';
 import { containerCalls } from './container-calls.ts';
 import { containerStreams } from './container-streams.ts';
+import { imagePullStream } from './image-pull.ts';
 import { imageStreams, imageVolumeCalls } from './image-volume-procedures.ts';
 
 /** Every procedure of the link, mapped to this engine. */
@@ -15,6 +16,6 @@ export function linkProcedures(
       ...imageVolumeCalls(engine),
       'agent.linkStats': async () => linkStats(),
     },
-    streams: { ...containerStreams(engine), ...imageStreams(engine) },
+    streams: { ...containerStreams(engine), ...imageStreams(engine), ...imagePullStream(engine) },
   };
 }
