@@ -1,6 +1,7 @@
-import { DeleteResult, PruneResult } from '@berth/protocol';
+import { DeleteResult, PruneResult, PullImageInput, Streams } from '@berth/protocol';
 import { z } from 'zod';
 import { requireHostAccess } from '../../access/host-access.ts';
+import { pullImage, pullImageToEnd } from '../../images/image-pull.ts';
 import { listImages, pruneImages, removeImage } from '../../images/image-volume-actions.ts';
 import { authedProcedure, router } from '../init.ts';
 import { HostRef, viewable } from './host-inputs.ts';
@@ -13,6 +14,8 @@ const ImageRow = z.object({
   sizeBytes: z.number(),
   createdAt: z.string(),
 });
+
+const PullInput = HostRef.extend(PullImageInput.shape);
 
 export const imagesRouter = router({
   list: authedProcedure
@@ -39,5 +42,21 @@ export const imagesRouter = router({
     .mutation(async ({ ctx, input }) => {
       await requireHostAccess(ctx.user, input.hostId, 'manage');
       return await pruneImages(ctx.deps, ctx.user, input);
+    }),
+
+  /** Layer progress, then the pulled image; leaving the subscription cancels the pull. */
+  pull: authedProcedure.input(PullInput).subscription(async function* ({ ctx, input, signal }) {
+    await requireHostAccess(ctx.user, input.hostId, 'manage');
+    yield* pullImage(ctx.deps, ctx.user, input, signal);
+  }),
+
+  pullToEnd: authedProcedure
+    .meta({ openapi: { method: 'POST', path: '/hosts/{hostId}/images/pull', summary: 'Pull an image' } })
+    .input(PullInput)
+    .output(Streams['images.pull'].result)
+    .mutation(async ({ ctx, input }) => {
+      await requireHostAccess(ctx.user, input.hostId, 'manage');
+      const { kind: _, ...pulled } = await pullImageToEnd(ctx.deps, ctx.user, input);
+      return pulled;
     }),
 });
