@@ -25,13 +25,15 @@ export function registryAvailable(): boolean {
 }
 
 /**
- * Debian's docker-registry (distribution 2.8) on a free loopback port, with
- * its own config and storage under `dir`. stop() ends it by its pid.
+ * Debian's docker-registry (distribution 2.8) on a free loopback port (or one
+ * of `address`, e.g. a test bridge that agents in network namespaces reach),
+ * with its own config and storage under `dir`. stop() ends it by its pid.
  * htpasswd users need `htpasswd` (apache2-utils) for bcrypt hashes.
  */
 export async function startRegistry(
   dir: string,
   auth: RegistryAuthConfig = { kind: 'none' },
+  address = '127.0.0.1',
 ): Promise<TestRegistry> {
   mkdirSync(dir, { recursive: true });
   const port = await freePort();
@@ -47,7 +49,7 @@ export async function startRegistry(
     '  delete:',
     '    enabled: true',
     'http:',
-    `  addr: 127.0.0.1:${port}`,
+    `  addr: ${address}:${port}`,
     '  secret: berthtest-secret',
   ];
   if (auth.kind === 'htpasswd') {
@@ -76,7 +78,7 @@ export async function startRegistry(
   const pid = child.pid;
   if (pid === undefined) throw new Error('docker-registry did not start');
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const host = `127.0.0.1:${port}`;
+  const host = `${address}:${port}`;
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       process.kill(pid, 'SIGTERM');

@@ -16,7 +16,11 @@ type AuditedChange = {
 };
 
 /** Records how a change on a host went: success, or failure with the error a user may see. */
-export async function recordOutcome(db: Db, entry: AuditedChange, failure?: { error: unknown }): Promise<void> {
+export async function recordOutcome(
+  db: Db,
+  entry: AuditedChange,
+  failure?: { error: unknown },
+): Promise<void> {
   const base = {
     actorKind: 'user' as const,
     actor: entry.actor.username,

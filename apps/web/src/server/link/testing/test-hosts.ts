@@ -43,9 +43,14 @@ export class TestHosts {
     });
   }
 
-  async start(count: number): Promise<void> {
+  /** `prepare`: runs once the bridge is up (a registry on it) and gives more flags for every agent */
+  async start(
+    count: number,
+    prepare: (net: TestNetwork) => Promise<string[]> = async () => [],
+  ): Promise<void> {
     this.db = await startTestDatabase();
     this.net = createTestNetwork();
+    const agentArgs = await prepare(this.net);
     this.cp = await this.startControlPlane();
     const user = await this.cp.deps.db.user.create({
       data: { username: this.admin.username, passwordHash: 'x', role: 'admin' },
@@ -57,7 +62,15 @@ export class TestHosts {
       this.agents.push(
         await AgentUnderTest.start({
           netns: ns,
-          args: ['--control-plane', this.cp.url, '--join-token', token, '--name', `berthtest-host-${n}`],
+          args: [
+            '--control-plane',
+            this.cp.url,
+            '--join-token',
+            token,
+            '--name',
+            `berthtest-host-${n}`,
+            ...agentArgs,
+          ],
         }),
       );
     }

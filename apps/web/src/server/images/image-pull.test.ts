@@ -1,0 +1,125 @@
+/**
+ * Pulling an image from the browser's side: a real control plane, two real agents joined to it
+ * and Debian's docker-registry on the test bridge. Host 1 pushes a busybox image with two extra
+ * layers; host 2 pulls it through the gateway, layer by layer.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { after, before, describe, test } from 'node:test';
+import { busyboxArchive } from '../../../../../agent/src/engine/images/testing/busybox-image.ts';
+import {
+  registryAvailable,
+  startRegistry,
+  type TestRegistry,
+} from '../../../../../agent/src/engine/registry/testing/registry-server.ts';
+import { createSession } from '../auth/sessions.ts';
+import { ServiceError } from '../errors.ts';
+import { TestHosts, until } from '../link/testing/test-hosts.ts';
+import { type PullEvent, pullImage } from './image-pull.ts';
+import { listImages, loadImage } from './image-volume-actions.ts';
+
+describe('image pull through the control plane', { timeout: 240_000, skip: !registryAvailable() }, () => {
+  const hosts = new TestHosts();
+  const dir = mkdtempSync(join(tmpdir(), 'berthtest-pull-'));
+  let registry: TestRegistry;
+  let image: string;
+
+  before(async () => {
+    await hosts.start(2, async (net) => {
+      registry = await startRegistry(join(dir, 'registry'), { kind: 'none' }, net.bridgeAddress);
+      return ['--insecure-registry', registry.host];
+    });
+    image = `${registry.host}/berthtest/busybox:1`;
+    const extraLayers = [0, 1].map((i) => [
+      { path: 'etc', type: 'dir' as const },
+      { path: `etc/berthtest-${i}`, content: `layer ${i}\n` },
+    ]);
+    const built = busyboxArchive({ tag: image, extraLayers });
+    const pusher = hosts.hostIds[0]!;
+    await loadImage(hosts.cp.deps, hosts.admin, { hostId: pusher, archive: Readable.from([built.archive]) });
+    const pushed = await hosts.agents[0]!.docker(['push', image]);
+    assert.equal(pushed.code, 0, pushed.stderr);
+  });
+  after(async () => {
+    await hosts.stop();
+    await registry?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('layers report progress one by one, the image lands in the host list, the pull is audited', async () => {
+    const hostId = hosts.hostIds[1]!;
+    const events: PullEvent[] = [];
+    for await (const e of pullImage(hosts.cp.deps, hosts.admin, { hostId, reference: image })) events.push(e);
+    const done = events.at(-1);
+    assert.equal(done?.kind, 'done');
+    assert.equal(done.reference, image);
+    assert.equal(done.upToDate, false);
+    const final = new Map(events.flatMap((e) => (e.kind === 'progress' ? [[e.layer, e.status]] : [])));
+    // busybox's own layer was there already; the two extra ones came over the wire
+    assert.deepEqual([...final.values()].sort(), ['Already exists', 'Pull complete', 'Pull complete']);
+    assert.ok(
+      events.some((e) => e.kind === 'progress' && e.status === 'Downloading' && e.total !== undefined),
+    );
+    await until('pulled image in the stored list', async () =>
+      (await listImages(hosts.cp.deps.db, { hostId })).some((i) => i.repoTags.includes(image)),
+    );
+    const audit = await hosts.cp.deps.db.auditLog.findMany({ where: { action: 'image.pull', hostId } });
+    assert.deepEqual(
+      audit.map((a) => [a.target, a.result, a.actor]),
+      [[image, 'success', hosts.admin.username]],
+    );
+  });
+
+  test('a missing tag is a clear error, audited as a failure', async () => {
+    const hostId = hosts.hostIds[1]!;
+    const missing = `${registry.host}/berthtest/busybox:berthtest-missing`;
+    await assert.rejects(
+      async () => {
+        for await (const _ of pullImage(hosts.cp.deps, hosts.admin, { hostId, reference: missing })) {
+          // progress of a pull that cannot start
+        }
+      },
+      (err: unknown) =>
+        err instanceof ServiceError &&
+        /not found|unknown/i.test(err.message) &&
+        err.message.includes('berthtest-missing'),
+    );
+    const audit = await hosts.cp.deps.db.auditLog.findFirst({
+      where: { action: 'image.pull', target: missing },
+    });
+    assert.equal(audit?.result, 'failure');
+    assert.match(JSON.stringify(audit?.detail), /berthtest-missing/);
+  });
+
+  test('over HTTP: a viewer may not pull, a bad reference is refused before any host is asked', async () => {
+    const viewer = await hosts.cp.deps.db.user.create({
+      data: { username: 'berthtest-pull-viewer', passwordHash: 'x', role: 'viewer' },
+    });
+    await hosts.cp.deps.db.hostGroup.create({
+      data: {
+        name: 'berthtest-pull-viewers',
+        hosts: { create: hosts.hostIds.map((hostId) => ({ hostId })) },
+        grants: { create: [{ userId: viewer.id, role: 'viewer' }] },
+      },
+    });
+    const { token } = await createSession(hosts.cp.deps.db, { userId: viewer.id, lifetimeMs: 60_000 });
+    const headers = {
+      cookie: `berth_session=${token}`,
+      origin: hosts.cp.url,
+      'content-type': 'application/json',
+    };
+    const post = (reference: string) =>
+      fetch(`${hosts.cp.url}/api/trpc/images.pullToEnd`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ hostId: hosts.hostIds[1], reference }),
+      });
+    assert.equal((await post(image)).status, 403);
+    const bad = await post('Not A Reference');
+    assert.equal(bad.status, 400);
+    assert.match(await bad.text(), /not an image reference/);
+  });
+});
