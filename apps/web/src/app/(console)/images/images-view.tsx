@@ -10,6 +10,7 @@ import { FormError, QueryState } from '../../ui/query-state.tsx';
 import { useLiveHostState } from '../../ui/use-live-host-state.ts';
 import { HostPicker } from '../volumes/host-picker.tsx';
 import { LoadImage } from './load-image.tsx';
+import { PullDialog } from './pull-dialog.tsx';
 
 /** Every host's images (from what the agents reported), pull, load, remove, prune. */
 export function ImagesView() {
@@ -17,6 +18,7 @@ export function ImagesView() {
   const queryClient = useQueryClient();
   const hosts = useQuery(trpc.hosts.list.queryOptions());
   const [hostId, setHostId] = useState('');
+  const [pulling, setPulling] = useState(false);
   const images = useQuery(trpc.images.list.queryOptions({}));
   useLiveHostState();
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.images.list.queryKey() });
@@ -28,7 +30,17 @@ export function ImagesView() {
     <main className="page">
       <div className="page-head">
         <h1>Images</h1>
+        <button type="button" className="button primary" onClick={() => setPulling(true)}>
+          Pull image
+        </button>
       </div>
+      <PullDialog
+        open={pulling}
+        onClose={() => setPulling(false)}
+        onPulled={refresh}
+        hosts={hosts.data ?? []}
+        hostId={target}
+      />
       <div className="toolbar">
         <HostPicker hosts={hosts.data ?? []} value={target} onChange={setHostId} />
         <ConfirmButton
@@ -57,7 +69,7 @@ export function ImagesView() {
         empty={
           <>
             <h2>No images</h2>
-            <p>Load a `docker save` archive, or pull one with the docker CLI on the host.</p>
+            <p>Pull one from a registry, or load a `docker save` archive.</p>
           </>
         }
       >
