@@ -48,7 +48,7 @@ test('pull an image from a registry with a bar per layer; a missing tag is a cle
   await page.goto(`${url()}/images`);
   await page.getByRole('button', { name: 'Pull image' }).click();
   const dialog = page.getByRole('dialog', { name: 'Pull an image' });
-  const reference = dialog.getByLabel('Image');
+  const reference = dialog.getByRole('textbox', { name: 'Image' });
 
   await reference.fill('Not A Reference');
   await expect(dialog.getByRole('alert')).toContainText('not an image reference');

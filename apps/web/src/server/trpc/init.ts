@@ -90,6 +90,21 @@ export function toTRPCError(err: ServiceError, res: ServerResponse): TRPCError {
   return new TRPCError({ code: TRPC_CODE[err.code], message: err.message, cause: err });
 }
 
+/**
+ * A subscription's errors after its first event never pass the middleware below; mapped here so
+ * the browser gets the right code (an INTERNAL_SERVER_ERROR makes the client reconnect, and so
+ * start over, forever).
+ */
+export async function* withServiceErrors<T>(events: AsyncIterable<T>): AsyncGenerator<T> {
+  try {
+    yield* events;
+  } catch (err) {
+    if (err instanceof ServiceError)
+      throw new TRPCError({ code: TRPC_CODE[err.code], message: err.message, cause: err });
+    throw err;
+  }
+}
+
 const mapServiceErrors = t.middleware(async ({ next, ctx }) => {
   const result = await next();
   if (!result.ok) {

@@ -3,7 +3,7 @@
 import { PullImageInput, type PullProgress } from '@berth/protocol';
 import { skipToken } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { formatBytes } from '../../format.ts';
 import { useTRPC } from '../../trpc.tsx';
 import { Dialog } from '../../ui/dialog.tsx';
@@ -74,7 +74,7 @@ export function PullDialog({
   const referenceError = touched ? schemaError(PullImageInput.shape.reference, reference) : null;
   const platformError = platform ? schemaError(PullImageInput.shape.platform, platform) : null;
   const running = pull !== null && outcome === null;
-  useSubscription(
+  const subscription = useSubscription(
     trpc.images.pull.subscriptionOptions(running ? pull : skipToken, {
       onData: (event) => {
         if (event.kind === 'progress') {
@@ -88,6 +88,11 @@ export function PullDialog({
       onError: (error) => setOutcome({ kind: 'error', error }),
     }),
   );
+  // a pull is not retried behind the user's back: a lost connection ends it, with its reason
+  const lost = running && subscription.status === 'connecting' ? subscription.error : null;
+  useEffect(() => {
+    if (lost) setOutcome({ kind: 'error', error: lost });
+  }, [lost]);
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setTouched(true);

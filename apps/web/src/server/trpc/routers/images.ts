@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { requireHostAccess } from '../../access/host-access.ts';
 import { pullImage, pullImageToEnd } from '../../images/image-pull.ts';
 import { listImages, pruneImages, removeImage } from '../../images/image-volume-actions.ts';
-import { authedProcedure, router } from '../init.ts';
+import { authedProcedure, router, withServiceErrors } from '../init.ts';
 import { HostRef, viewable } from './host-inputs.ts';
 
 const ImageRow = z.object({
@@ -47,7 +47,7 @@ export const imagesRouter = router({
   /** Layer progress, then the pulled image; leaving the subscription cancels the pull. */
   pull: authedProcedure.input(PullInput).subscription(async function* ({ ctx, input, signal }) {
     await requireHostAccess(ctx.user, input.hostId, 'manage');
-    yield* pullImage(ctx.deps, ctx.user, input, signal);
+    yield* withServiceErrors(pullImage(ctx.deps, ctx.user, input, signal));
   }),
 
   pullToEnd: authedProcedure
