@@ -2,7 +2,8 @@
  * Pulling an image from the browser: Debian's docker-registry on loopback (the stack's agent runs
  * on this machine, and loopback registries are insecure by default) holds a busybox image of two
  * layers. A bad reference is refused as it is typed, each layer gets a bar, the list shows the
- * image afterwards, and a missing tag says so.
+ * image afterwards, and a missing tag says so. (Named to run before hosts.spec.ts, which changes
+ * the admin's password.)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
