@@ -1,10 +1,14 @@
 /**
  * Pulling an image from the browser's side: a real control plane, two real agents joined to it
  * and Debian's docker-registry on the test bridge. Host 1 pushes a busybox image with two extra
- * layers; host 2 pulls it through the gateway, layer by layer.
+ * layers; host 2 pulls it through the gateway, layer by layer, and once more through a proxy that
+ * stalls mid-blob, to leave that pull half-way.
  */
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -21,16 +25,51 @@ import { TestHosts, until } from '../link/testing/test-hosts.ts';
 import { type PullEvent, pullImage } from './image-pull.ts';
 import { listImages, loadImage } from './image-volume-actions.ts';
 
+/** Forwards to the registry but holds each big blob after half its body: a pull that stays in flight. */
+async function startStallingProxy(address: string, target: string, minSize: number) {
+  const server = http.createServer((req, res) => {
+    const upstream = http.request(
+      `http://${target}${req.url}`,
+      { method: req.method, headers: { ...req.headers, host: target } },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        const size = Number(up.headers['content-length'] ?? 0);
+        if (req.method !== 'GET' || !/\/blobs\//.test(req.url ?? '') || size < minSize)
+          return void up.pipe(res);
+        let sent = 0;
+        up.on('data', (chunk: Buffer) => {
+          const room = Math.floor(size / 2) - sent;
+          if (room <= 0) return;
+          res.write(chunk.subarray(0, room));
+          sent += Math.min(room, chunk.byteLength);
+        });
+      },
+    );
+    upstream.on('error', () => res.socket?.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, address, resolve));
+  return {
+    host: `${address}:${(server.address() as AddressInfo).port}`,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
 describe('image pull through the control plane', { timeout: 240_000, skip: !registryAvailable() }, () => {
   const hosts = new TestHosts();
   const dir = mkdtempSync(join(tmpdir(), 'berthtest-pull-'));
   let registry: TestRegistry;
+  let proxy: Awaited<ReturnType<typeof startStallingProxy>>;
   let image: string;
 
   before(async () => {
     await hosts.start(2, async (net) => {
       registry = await startRegistry(join(dir, 'registry'), { kind: 'none' }, net.bridgeAddress);
-      return ['--insecure-registry', registry.host];
+      proxy = await startStallingProxy(net.bridgeAddress, registry.host, 1024 * 1024);
+      return ['--insecure-registry', registry.host, '--insecure-registry', proxy.host];
     });
     image = `${registry.host}/berthtest/busybox:1`;
     const extraLayers = [0, 1].map((i) => [
@@ -44,6 +83,7 @@ describe('image pull through the control plane', { timeout: 240_000, skip: !regi
     assert.equal(pushed.code, 0, pushed.stderr);
   });
   after(async () => {
+    await proxy?.close();
     await hosts.stop();
     await registry?.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -121,5 +161,51 @@ describe('image pull through the control plane', { timeout: 240_000, skip: !regi
     const bad = await post('Not A Reference');
     assert.equal(bad.status, 400);
     assert.match(await bad.text(), /not an image reference/);
+  });
+
+  test('leaving mid-download cancels the pull on the host: no image, audited, a later pull works', async () => {
+    const [pusher, puller] = hosts.hostIds as [string, string];
+    const big = `${registry.host}/berthtest/big:1`;
+    const noise = randomBytes(3 * 1024 * 1024).toString('base64');
+    const { archive } = busyboxArchive({
+      tag: big,
+      extraLayers: [[{ path: 'berthtest-noise', content: noise }]],
+    });
+    await loadImage(hosts.cp.deps, hosts.admin, { hostId: pusher, archive: Readable.from([archive]) });
+    const pushed = await hosts.agents[0]!.docker(['push', big]);
+    assert.equal(pushed.code, 0, pushed.stderr);
+
+    const stalled = `${proxy.host}/berthtest/big:1`;
+    const leave = new AbortController();
+    const seen: string[] = [];
+    await assert.rejects(async () => {
+      for await (const e of pullImage(
+        hosts.cp.deps,
+        hosts.admin,
+        { hostId: puller, reference: stalled },
+        leave.signal,
+      )) {
+        if (e.kind !== 'progress') continue;
+        seen.push(e.status);
+        if (e.status === 'Downloading' && (e.current ?? 0) > 0) leave.abort();
+      }
+    });
+    assert.ok(seen.includes('Downloading'));
+    // the agent's handler returns only once the registry gave the pull up
+    await until(
+      'the agent ended the pull',
+      async () => (await hosts.cp.deps.gateway.call(puller, 'agent.linkStats', {})).openStreams === 0,
+    );
+    await assert.rejects(hosts.cp.deps.gateway.call(puller, 'images.inspect', { ref: stalled }));
+    const audit = await hosts.cp.deps.db.auditLog.findFirst({
+      where: { action: 'image.pull', target: stalled },
+    });
+    assert.equal(audit?.result, 'failure');
+
+    const again: PullEvent[] = [];
+    for await (const e of pullImage(hosts.cp.deps, hosts.admin, { hostId: puller, reference: big }))
+      again.push(e);
+    assert.equal(again.at(-1)?.kind, 'done');
+    await hosts.cp.deps.gateway.call(puller, 'images.inspect', { ref: big });
   });
 });
