@@ -8,15 +8,18 @@ export interface CuttingProxy {
   cuts: number;
   /** only blobs at least this big are cut (0: all) */
   minSize: number;
+  /** a cut blob's connection stays open, sending nothing more, until the puller leaves or close() */
+  hold: boolean;
   close(): Promise<void>;
 }
 
 /**
  * An HTTP proxy in front of a registry that can drop connections part-way
- * through blob downloads, as a flaky network would.
+ * through blob downloads, as a flaky network would, or hold them (a pull
+ * that stays in flight). It listens on `address` (loopback by default).
  */
-export async function startCuttingProxy(target: string): Promise<CuttingProxy> {
-  const state = { cutBlobs: 0, cuts: 0, minSize: 0 };
+export async function startCuttingProxy(target: string, address = '127.0.0.1'): Promise<CuttingProxy> {
+  const state = { cutBlobs: 0, cuts: 0, minSize: 0, hold: false };
   const server = http.createServer((req, res) => {
     const upstream = http.request(
       `http://${target}${req.url}`,
@@ -35,7 +38,7 @@ export async function startCuttingProxy(target: string): Promise<CuttingProxy> {
           if (room <= 0) return;
           res.write(chunk.subarray(0, room));
           sent += Math.min(room, chunk.byteLength);
-          if (sent >= Math.floor(total / 2)) {
+          if (sent >= Math.floor(total / 2) && !state.hold) {
             up.destroy();
             setTimeout(() => res.socket?.destroy(), 20);
           }
@@ -45,10 +48,10 @@ export async function startCuttingProxy(target: string): Promise<CuttingProxy> {
     upstream.on('error', () => res.socket?.destroy());
     req.pipe(upstream);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  await new Promise<void>((r) => server.listen(0, address, r));
   const { port } = server.address() as AddressInfo;
   const proxy: CuttingProxy = {
-    host: `127.0.0.1:${port}`,
+    host: `${address}:${port}`,
     get cutBlobs() {
       return state.cutBlobs;
     },
@@ -66,6 +69,12 @@ export async function startCuttingProxy(target: string): Promise<CuttingProxy> {
     },
     set minSize(n: number) {
       state.minSize = n;
+    },
+    get hold() {
+      return state.hold;
+    },
+    set hold(on: boolean) {
+      state.hold = on;
     },
     close: () =>
       new Promise((r) => {

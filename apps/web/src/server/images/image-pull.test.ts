@@ -7,13 +7,15 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { busyboxArchive } from '../../../../../agent/src/engine/images/testing/busybox-image.ts';
+import {
+  type CuttingProxy,
+  startCuttingProxy,
+} from '../../../../../agent/src/engine/registry/testing/cutting-proxy.ts';
 import {
   registryAvailable,
   startRegistry,
@@ -25,50 +27,19 @@ import { TestHosts, until } from '../link/testing/test-hosts.ts';
 import { type PullEvent, pullImage } from './image-pull.ts';
 import { listImages, loadImage } from './image-volume-actions.ts';
 
-/** Forwards to the registry but holds each big blob after half its body: a pull that stays in flight. */
-async function startStallingProxy(address: string, target: string, minSize: number) {
-  const server = http.createServer((req, res) => {
-    const upstream = http.request(
-      `http://${target}${req.url}`,
-      { method: req.method, headers: { ...req.headers, host: target } },
-      (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        const size = Number(up.headers['content-length'] ?? 0);
-        if (req.method !== 'GET' || !/\/blobs\//.test(req.url ?? '') || size < minSize)
-          return void up.pipe(res);
-        let sent = 0;
-        up.on('data', (chunk: Buffer) => {
-          const room = Math.floor(size / 2) - sent;
-          if (room <= 0) return;
-          res.write(chunk.subarray(0, room));
-          sent += Math.min(room, chunk.byteLength);
-        });
-      },
-    );
-    upstream.on('error', () => res.socket?.destroy());
-    req.pipe(upstream);
-  });
-  await new Promise<void>((resolve) => server.listen(0, address, resolve));
-  return {
-    host: `${address}:${(server.address() as AddressInfo).port}`,
-    close: () => {
-      server.closeAllConnections();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
-
 describe('image pull through the control plane', { timeout: 240_000, skip: !registryAvailable() }, () => {
   const hosts = new TestHosts();
   const dir = mkdtempSync(join(tmpdir(), 'berthtest-pull-'));
   let registry: TestRegistry;
-  let proxy: Awaited<ReturnType<typeof startStallingProxy>>;
+  let proxy: CuttingProxy;
   let image: string;
 
   before(async () => {
     await hosts.start(2, async (net) => {
       registry = await startRegistry(join(dir, 'registry'), { kind: 'none' }, net.bridgeAddress);
-      proxy = await startStallingProxy(net.bridgeAddress, registry.host, 1024 * 1024);
+      // holds big blobs half-sent: a pull through it stays in flight until its puller leaves
+      proxy = await startCuttingProxy(registry.host, net.bridgeAddress);
+      Object.assign(proxy, { cutBlobs: Number.POSITIVE_INFINITY, minSize: 1024 * 1024, hold: true });
       return ['--insecure-registry', registry.host, '--insecure-registry', proxy.host];
     });
     image = `${registry.host}/berthtest/busybox:1`;
