@@ -129,6 +129,25 @@ describe('image pull through the control plane', { timeout: 240_000, skip: !regi
         body: JSON.stringify({ hostId: hosts.hostIds[1], reference }),
       });
     assert.equal((await post(image)).status, 403);
+    // the browser's way: the subscription over server-sent events ends with FORBIDDEN (a code the
+    // client does not reconnect on), and the refusal is audited
+    const input = encodeURIComponent(JSON.stringify({ hostId: hosts.hostIds[1], reference: image }));
+    const events = await fetch(`${hosts.cp.url}/api/trpc/images.pull?input=${input}`, {
+      headers: { ...headers, accept: 'text/event-stream' },
+    });
+    const reader = (events.body as ReadableStream<Uint8Array>).getReader();
+    let text = '';
+    while (!text.includes('serialized-error')) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += Buffer.from(value).toString();
+    }
+    await reader.cancel();
+    assert.match(text, /FORBIDDEN/);
+    const refused = await hosts.cp.deps.db.auditLog.findFirst({
+      where: { action: 'images.pull', actor: 'berthtest-pull-viewer' },
+    });
+    assert.equal(refused?.result, 'failure');
     const bad = await post('Not A Reference');
     assert.equal(bad.status, 400);
     assert.match(await bad.text(), /not an image reference/);

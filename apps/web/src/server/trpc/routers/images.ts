@@ -1,9 +1,11 @@
 import { DeleteResult, PruneResult, PullImageInput, Streams } from '@berth/protocol';
 import { z } from 'zod';
 import { requireHostAccess } from '../../access/host-access.ts';
+import { recordFailedChange } from '../../audit/record-failure.ts';
+import { ServiceError } from '../../errors.ts';
 import { pullImage, pullImageToEnd } from '../../images/image-pull.ts';
 import { listImages, pruneImages, removeImage } from '../../images/image-volume-actions.ts';
-import { authedProcedure, router, withServiceErrors } from '../init.ts';
+import { authedProcedure, router, toTRPCError, withServiceErrors } from '../init.ts';
 import { HostRef, viewable } from './host-inputs.ts';
 
 const ImageRow = z.object({
@@ -44,11 +46,24 @@ export const imagesRouter = router({
       return await pruneImages(ctx.deps, ctx.user, input);
     }),
 
-  /** Layer progress, then the pulled image; leaving the subscription cancels the pull. */
-  pull: authedProcedure.input(PullInput).subscription(async function* ({ ctx, input, signal }) {
-    await requireHostAccess(ctx.user, input.hostId, 'manage');
-    yield* withServiceErrors(pullImage(ctx.deps, ctx.user, input, signal));
-  }),
+  /**
+   * Layer progress, then the pulled image; leaving the subscription cancels the pull. A refusal
+   * is audited as refused mutations are (the middleware sees only mutations).
+   */
+  pull: authedProcedure.input(PullInput).subscription(({ ctx, input, signal }) =>
+    withServiceErrors(
+      (async function* () {
+        await requireHostAccess(ctx.user, input.hostId, 'manage').catch(async (err: unknown) => {
+          if (err instanceof ServiceError) {
+            const error = toTRPCError(err, ctx.res);
+            await recordFailedChange(ctx.deps, ctx.user, { action: 'images.pull', input, error });
+          }
+          throw err;
+        });
+        yield* pullImage(ctx.deps, ctx.user, input, signal);
+      })(),
+    ),
+  ),
 
   pullToEnd: authedProcedure
     .meta({ openapi: { method: 'POST', path: '/hosts/{hostId}/images/pull', summary: 'Pull an image' } })
