@@ -24,6 +24,7 @@ import {
 import { createSession } from '../auth/sessions.ts';
 import { ServiceError } from '../errors.ts';
 import { TestHosts, until } from '../link/testing/test-hosts.ts';
+import { readSubscriptionUntilError } from '../testing/sse-error.ts';
 import { type PullEvent, pullImage } from './image-pull.ts';
 import { listImages, loadImage } from './image-volume-actions.ts';
 
@@ -132,17 +133,10 @@ describe('image pull through the control plane', { timeout: 240_000, skip: !regi
     // the browser's way: the subscription over server-sent events ends with FORBIDDEN (a code the
     // client does not reconnect on), and the refusal is audited
     const input = encodeURIComponent(JSON.stringify({ hostId: hosts.hostIds[1], reference: image }));
-    const events = await fetch(`${hosts.cp.url}/api/trpc/images.pull?input=${input}`, {
-      headers: { ...headers, accept: 'text/event-stream' },
-    });
-    const reader = (events.body as ReadableStream<Uint8Array>).getReader();
-    let text = '';
-    while (!text.includes('serialized-error')) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      text += Buffer.from(value).toString();
-    }
-    await reader.cancel();
+    const text = await readSubscriptionUntilError(
+      `${hosts.cp.url}/api/trpc/images.pull?input=${input}`,
+      headers,
+    );
     assert.match(text, /FORBIDDEN/);
     const refused = await hosts.cp.deps.db.auditLog.findFirst({
       where: { action: 'images.pull', actor: 'berthtest-pull-viewer' },

@@ -19,6 +19,7 @@ import {
   removeVolume,
 } from '../images/image-volume-actions.ts';
 import type { TerminalEvent } from '../terminals/terminal-sessions.ts';
+import { readSubscriptionUntilError } from '../testing/sse-error.ts';
 import { TestHosts, until } from './testing/test-hosts.ts';
 
 /** Collects a viewer's output until the signal aborts or the session ends. */
@@ -173,6 +174,21 @@ describe('host operations through the control plane', { timeout: 240_000 }, () =
       body: JSON.stringify({ hostId: hosts.hostIds[0], id: 'berthtest-term', action: 'stop' }),
     });
     assert.equal(stop.status, 403);
+    // a caller without the right is refused once (FORBIDDEN ends an event stream; an internal
+    // error would make the browser reconnect forever)
+    const outsider = await cp.deps.db.user.create({
+      data: { username: 'berthtest-outsider', passwordHash: 'x', role: 'viewer' },
+    });
+    const session = await createSession(cp.deps.db, { userId: outsider.id, lifetimeMs: 60_000 });
+    const logsInput = encodeURIComponent(JSON.stringify({ hostId: hosts.hostIds[0], id: 'berthtest-term' }));
+    const refused = await readSubscriptionUntilError(
+      `${cp.url}/api/trpc/containers.logs?input=${logsInput}`,
+      {
+        cookie: `berth_session=${session.token}`,
+        origin: cp.url,
+      },
+    );
+    assert.match(refused, /FORBIDDEN/);
     const anonymous = await fetch(`${cp.url}/api/trpc/containers.list`);
     assert.equal(anonymous.status, 401);
     const running = await cp.deps.gateway.call(hosts.hostIds[0]!, 'containers.inspect', {

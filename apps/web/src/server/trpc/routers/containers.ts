@@ -12,7 +12,7 @@ import {
 } from '../../containers/container-actions.ts';
 import { execOnce, followLogs, followStats } from '../../containers/container-streams.ts';
 import { ContainerRow, ListContainersInput, listContainers } from '../../containers/list-containers.ts';
-import { authedProcedure, router } from '../init.ts';
+import { authedProcedure, router, withServiceErrors } from '../init.ts';
 import { ContainerRef, Empty, HostRef, viewable } from './host-inputs.ts';
 
 const LogsInput = ContainerRef.extend(Streams['containers.logs'].input.omit({ id: true }).shape);
@@ -158,21 +158,25 @@ export const containersRouter = router({
       return await execOnce(ctx.deps, ctx.user, input);
     }),
 
-  logs: authedProcedure.input(LogsInput).subscription(async function* ({ ctx, input, signal }) {
-    await requireHostAccess(ctx.user, input.hostId, 'logs');
-    yield* followLogs(ctx.deps, input, signal);
-  }),
+  logs: authedProcedure.input(LogsInput).subscription(({ ctx, input, signal }) =>
+    withServiceErrors(
+      (async function* () {
+        await requireHostAccess(ctx.user, input.hostId, 'logs');
+        yield* followLogs(ctx.deps, input, signal);
+      })(),
+    ),
+  ),
 
   stats: authedProcedure
     .input(ContainerRef.extend({ intervalMs: z.number().int().min(200).max(60_000).default(1000) }))
-    .subscription(async function* ({
-      ctx,
-      input,
-      signal,
-    }): AsyncGenerator<z.infer<typeof ContainerStatsSample>> {
-      await requireHostAccess(ctx.user, input.hostId, 'inspect');
-      yield* followStats(ctx.deps, input, signal);
-    }),
+    .subscription(({ ctx, input, signal }) =>
+      withServiceErrors(
+        (async function* (): AsyncGenerator<z.infer<typeof ContainerStatsSample>> {
+          await requireHostAccess(ctx.user, input.hostId, 'inspect');
+          yield* followStats(ctx.deps, input, signal);
+        })(),
+      ),
+    ),
 
   /** Which hosts' stored state changed: pages refetch what they show, without a reload. */
   changes: authedProcedure.subscription(async function* ({ ctx, signal }) {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { requireHostAccess } from '../../access/host-access.ts';
-import { authedProcedure, router } from '../init.ts';
+import { authedProcedure, router, withServiceErrors } from '../init.ts';
 import { ContainerRef, Empty } from './host-inputs.ts';
 
 const SessionRef = z.object({ sessionId: z.string().regex(/^[0-9a-f]{32}$/, 'not a terminal session id') });
@@ -23,10 +23,18 @@ export const terminalsRouter = router({
   /** Replays the kept output from `from` (default: all that is kept), then follows live output. */
   attach: authedProcedure
     .input(SessionRef.extend({ from: z.number().int().nonnegative().optional() }))
-    .subscription(async function* ({ ctx, input, signal }) {
-      await requireHostAccess(ctx.user, ctx.deps.terminals.hostOf(input.sessionId), 'terminal');
-      yield* ctx.deps.terminals.watch(input.sessionId, input.from, signal ?? new AbortController().signal);
-    }),
+    .subscription(({ ctx, input, signal }) =>
+      withServiceErrors(
+        (async function* () {
+          await requireHostAccess(ctx.user, ctx.deps.terminals.hostOf(input.sessionId), 'terminal');
+          yield* ctx.deps.terminals.watch(
+            input.sessionId,
+            input.from,
+            signal ?? new AbortController().signal,
+          );
+        })(),
+      ),
+    ),
 
   input: authedProcedure
     .input(SessionRef.extend({ data: z.string().max(65536) }))
