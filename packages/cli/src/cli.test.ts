@@ -101,10 +101,13 @@ describe('the berth CLI against a real control plane', () => {
     assert.match(revoked.stderr, /unknown or revoked API token \(HTTP 401\)/);
   });
 
-  test('container commands name the route this control plane lacks (served by the link branch)', async () => {
+  test('ps lists containers across hosts (none here: no agent joined); an unreachable URL is named', async () => {
     const result = await berth(['ps']);
-    assert.equal(result.code, 1);
-    assert.match(result.stderr, /this control plane has no GET \/api\/v1\/containers/);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /HOST\s+CONTAINER ID\s+IMAGE\s+STATUS\s+NAME/);
+    const missing = await berth(['stop', 'berthtest-nothing']);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /no container "berthtest-nothing"/);
     const unreachable = await berth(['hosts'], {
       env: { BERTH_URL: 'http://127.0.0.1:9', BERTH_TOKEN: 'berth_x' },
     });

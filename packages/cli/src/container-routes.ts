@@ -1,7 +1,8 @@
 /**
- * The container routes the CLI calls. They are served by the link branch's container routers
- * (issue 7's second half); until those are merged, these commands say the route is missing.
- * Keep this the one place that names them.
+ * The container routes the CLI calls (the REST side of the containers tRPC router, see
+ * GET /api/v1/openapi.json). `logs` and `exec` name streaming routes the control plane does not
+ * serve yet (logs and terminals are tRPC subscriptions today): those commands say the route is
+ * missing. Keep this the one place that names them.
  */
 const q = encodeURIComponent;
 
@@ -13,9 +14,8 @@ export const containerRoutes = {
   run: (hostId: string) => `/hosts/${q(hostId)}/containers`,
   /** POST */
   stop: (hostId: string, id: string) => `/hosts/${q(hostId)}/containers/${q(id)}/stop`,
-  /** DELETE */
-  remove: (hostId: string, id: string, force: boolean) =>
-    `/hosts/${q(hostId)}/containers/${q(id)}?force=${force}`,
+  /** POST {force} */
+  remove: (hostId: string, id: string) => `/hosts/${q(hostId)}/containers/${q(id)}/remove`,
   /** GET → the log as a text stream (chunked, open while following). */
   logs: (hostId: string, id: string, opts: { follow: boolean; tail?: string | undefined }) =>
     `/hosts/${q(hostId)}/containers/${q(id)}/logs?follow=${opts.follow}${opts.tail ? `&tail=${q(opts.tail)}` : ''}`,

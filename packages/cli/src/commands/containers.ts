@@ -80,7 +80,7 @@ export async function rm(api: ApiClient, args: string[]): Promise<void> {
   });
   for (const which of positionals.length > 0 ? positionals : [need(undefined, 'container')]) {
     const c = await resolveContainer(api, which, values.host);
-    await api.request('DELETE', containerRoutes.remove(c.hostId, c.id, values.force === true));
+    await api.request('POST', containerRoutes.remove(c.hostId, c.id), { force: values.force === true });
     console.log(which);
   }
 }
