@@ -59,14 +59,12 @@ export class AgentConnection {
         this.sendJson({ type: 'cancel', id });
         finish(new ServiceError('cancelled', `${procedure} on ${this.hostName} was cancelled`));
       };
+      // the agent enforces the same deadline: whichever side notices first, the caller reads one message
+      const timedOut = () =>
+        new ServiceError('timeout', `${procedure} on ${this.hostName} got no answer within ${timeoutMs} ms`);
       const timer = setTimeout(() => {
         this.sendJson({ type: 'cancel', id });
-        finish(
-          new ServiceError(
-            'timeout',
-            `${procedure} on ${this.hostName} got no answer within ${timeoutMs} ms`,
-          ),
-        );
+        finish(timedOut());
       }, timeoutMs);
       const finish = (err: ServiceError | undefined, output?: unknown) => {
         clearTimeout(timer);
@@ -77,7 +75,11 @@ export class AgentConnection {
       };
       if (options.signal?.aborted) return onAbort();
       options.signal?.addEventListener('abort', onAbort, { once: true });
-      this.calls.set(id, { procedure, resolve: (o) => finish(undefined, o), reject: (e) => finish(e) });
+      this.calls.set(id, {
+        procedure,
+        resolve: (o) => finish(undefined, o),
+        reject: (e) => finish(e.code === 'timeout' ? timedOut() : e),
+      });
       this.sendJson({ type: 'call', id, procedure, input, timeoutMs });
     });
   }
