@@ -4,7 +4,7 @@
  * directory. Used by the e2e global setup and by bench/terminal-echo.ts. `stop` ends it all and
  * removes the directory (unless keep).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import {
   chmodSync,
   createWriteStream,
@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { freePort, processAlive } from '@berth/process';
 import { dataLayout } from '../agent/src/engine/layout.ts';
+import { testNetworkOptions } from '../agent/src/engine/network/testing.ts';
 
 const repoRoot = join(import.meta.dirname, '..');
 /**
@@ -63,6 +64,8 @@ export async function startStack(): Promise<Stack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'berthtest-e2e-'));
   chmodSync(dataDir, 0o755); // PostgreSQL runs as the postgres user and must traverse it
   const port = await freePort();
+  // the agent's bridge, nft table and interfaces get test names, never the host's own berth0
+  const net = testNetworkOptions();
   let output = '';
   const logFile = createWriteStream(join(dataDir, 'stack.log'));
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
@@ -73,6 +76,11 @@ export async function startStack(): Promise<Stack> {
       HOST: '127.0.0.1',
       BERTH_DATA: dataDir,
       BERTH_RUN_DIR: RUN_DIR,
+      BERTH_BRIDGE: net.defaultBridge,
+      BERTH_BRIDGE_SUBNET: net.defaultSubnet,
+      BERTH_ADDRESS_POOL: net.addressPool,
+      BERTH_NFT_TABLE: net.nftTable,
+      BERTH_INTERFACE_PREFIX: net.ifPrefix,
       DATABASE_URL: '',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -99,6 +107,10 @@ export async function startStack(): Promise<Stack> {
       if (pid > 0 && processAlive(pid)) process.kill(pid, 'SIGQUIT');
     }
     logFile.end();
+    // what the agent's networking leaves for its next start: its bridge and tables
+    spawnSync('ip', ['link', 'del', net.defaultBridge], { stdio: 'ignore' });
+    for (const family of ['ip', 'bridge'])
+      spawnSync('nft', ['delete', 'table', family, net.nftTable], { stdio: 'ignore' });
     // the agent's task directory under RUN_DIR (named by a hash of its data root)
     const hashDir = basename(dirname(dataLayout(join(dataDir, 'agent')).tasks));
     rmSync(join(RUN_DIR, hashDir), { recursive: true, force: true });
