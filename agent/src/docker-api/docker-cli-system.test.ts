@@ -1,21 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { after, before, describe, test } from 'node:test';
-import { AgentUnderTest, DOCKER_CLI } from './testing/agent-under-test.ts';
+import { describe, test } from 'node:test';
+import { DOCKER_CLI, suiteAgent } from './testing/agent-under-test.ts';
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** docker version, info, system df, events, container and system prune against a real Berth agent. */
 describe('docker CLI: system', () => {
-  let agent: AgentUnderTest;
-  before(async () => {
-    agent = await AgentUnderTest.start();
-  });
-  after(async () => {
-    await agent?.stop();
-  });
-  const docker = (...args: string[]) => agent.docker(args);
+  const { agent, docker } = suiteAgent();
 
   test('version negotiates 1.47 and names the server', async () => {
     const version = await docker('version');
@@ -160,7 +153,7 @@ describe('docker CLI: system', () => {
     const listeners = async () => Number((await docker('info', '-f', '{{.NEventsListener}}')).stdout.trim());
     assert.equal(await listeners(), 0);
     const watcher = spawn(DOCKER_CLI, ['events', '--filter', 'type=image', '--format', '{{.Action}}'], {
-      env: agent.env(),
+      env: agent().env(),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let seen = '';

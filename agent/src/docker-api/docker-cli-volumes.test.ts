@@ -1,17 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { AgentUnderTest } from './testing/agent-under-test.ts';
+import { describe, test } from 'node:test';
+import { suiteAgent } from './testing/agent-under-test.ts';
 
 /** The docker CLI's volume commands against a real Berth agent. */
 describe('docker CLI: volumes', () => {
-  let agent: AgentUnderTest;
-  before(async () => {
-    agent = await AgentUnderTest.start();
-  });
-  after(async () => {
-    await agent?.stop();
-  });
-  const docker = (...args: string[]) => agent.docker(args);
+  const { docker } = suiteAgent();
 
   test('create, ls with filters, inspect in Docker’s shape', async () => {
     assert.equal(
