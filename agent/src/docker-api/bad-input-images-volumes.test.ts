@@ -1,44 +1,14 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { after, before, describe, test } from 'node:test';
-import { AgentUnderTest } from './testing/agent-under-test.ts';
-
-interface Reply {
-  status: number;
-  body: string;
-}
+import { describe, test } from 'node:test';
+import { suiteAgent } from './testing/agent-under-test.ts';
 
 /** Bad input at the image, volume, event and system endpoints: Docker's JSON errors, never a crash. */
 describe('Docker API: bad input to images, volumes, events, system', () => {
-  let agent: AgentUnderTest;
-  before(async () => {
-    agent = await AgentUnderTest.start();
-  });
-  after(async () => {
-    await agent?.stop();
-  });
-
+  const { agent } = suiteAgent();
   const call = (method: string, path: string, body?: string | Buffer, headers: Record<string, string> = {}) =>
-    new Promise<Reply>((resolve, reject) => {
-      const req = request(
-        {
-          socketPath: agent.socket,
-          method,
-          path,
-          headers: { 'Content-Type': 'application/json', ...headers },
-        },
-        (res) => {
-          let text = '';
-          res.on('data', (d) => {
-            text += d;
-          });
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
-  const message = (r: Reply) => (JSON.parse(r.body) as { message: string }).message;
+    agent().request(method, path, body, { 'Content-Type': 'application/json', ...headers });
+  const message = (r: { body: string }) => (JSON.parse(r.body) as { message: string }).message;
   const filters = (f: unknown) => encodeURIComponent(JSON.stringify(f));
 
   test('volume create: malformed JSON, wrong types, oversized body', async () => {
@@ -109,11 +79,11 @@ describe('Docker API: bad input to images, volumes, events, system', () => {
   });
 
   test('conflicts and refusals: 409, 400, 404, 501', async () => {
-    await agent.docker(['run', '-d', '--name', 'berthtest-holder', 'busybox', 'sleep', '60']);
+    await agent().docker(['run', '-d', '--name', 'berthtest-holder', 'busybox', 'sleep', '60']);
     const inUse = await call('DELETE', '/v1.47/images/busybox');
     assert.equal(inUse.status, 409);
     assert.match(message(inUse), /being used by running container/);
-    await agent.docker(['rm', '-f', 'berthtest-holder']);
+    await agent().docker(['rm', '-f', 'berthtest-holder']);
     const noRepo = await call('POST', '/v1.47/images/busybox/tag');
     assert.equal(noRepo.status, 400);
     const badRepo = await call('POST', '/v1.47/images/busybox/tag?repo=Bad%2FName');
@@ -152,7 +122,7 @@ describe('Docker API: bad input to images, volumes, events, system', () => {
   test('image save streamed to a client that leaves early leaves the agent serving', async () => {
     for (let i = 0; i < 3; i++) {
       await new Promise<void>((resolve, reject) => {
-        const req = request({ socketPath: agent.socket, path: '/v1.47/images/busybox/get' }, (res) => {
+        const req = request({ socketPath: agent().socket, path: '/v1.47/images/busybox/get' }, (res) => {
           assert.equal(res.statusCode, 200);
           res.once('data', () => {
             req.destroy();

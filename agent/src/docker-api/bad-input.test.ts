@@ -1,37 +1,14 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { request } from 'node:http';
 import { connect } from 'node:net';
-import { after, before, describe, test } from 'node:test';
-import { AgentUnderTest } from './testing/agent-under-test.ts';
-
-interface Reply {
-  status: number;
-  body: string;
-}
+import { describe, test } from 'node:test';
+import { suiteAgent } from './testing/agent-under-test.ts';
 
 /** Bad input at the Docker API: a clear error in Docker's shape, never a crash or a leak. */
 describe('Docker API: bad input', () => {
-  let agent: AgentUnderTest;
-  before(async () => {
-    agent = await AgentUnderTest.start();
-  });
-  after(async () => {
-    await agent?.stop();
-  });
-
+  const { agent } = suiteAgent();
   const call = (method: string, path: string, body?: string | Buffer, headers: Record<string, string> = {}) =>
-    new Promise<Reply>((resolve, reject) => {
-      const req = request({ socketPath: agent.socket, method, path, headers }, (res) => {
-        let text = '';
-        res.on('data', (d) => {
-          text += d;
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      });
-      req.on('error', reject);
-      req.end(body);
-    });
+    agent().request(method, path, body, headers);
 
   test('malformed JSON, wrong types and unknown endpoints get Docker’s JSON errors', async () => {
     const json = { 'Content-Type': 'application/json' };
@@ -67,7 +44,7 @@ describe('Docker API: bad input', () => {
   });
 
   test('a client that disconnects mid-exec leaves no process behind', async () => {
-    await agent.docker(['run', '-d', '--name', 'berthtest-host', 'busybox', 'sleep', '300']);
+    await agent().docker(['run', '-d', '--name', 'berthtest-host', 'busybox', 'sleep', '300']);
     const created = await call(
       'POST',
       '/v1.47/containers/berthtest-host/exec',
@@ -76,7 +53,7 @@ describe('Docker API: bad input', () => {
     );
     const execId = JSON.parse(created.body).Id as string;
     const body = JSON.stringify({ Detach: false, Tty: false });
-    const socket = connect(agent.socket);
+    const socket = connect(agent().socket);
     await new Promise((resolve) => socket.once('connect', resolve));
     socket.write(
       `POST /v1.47/exec/${execId}/start HTTP/1.1\r\nHost: docker\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
@@ -91,6 +68,6 @@ describe('Docker API: bad input', () => {
     const inspect = JSON.parse((await call('GET', `/v1.47/exec/${execId}/json`)).body);
     assert.equal(inspect.Running, false);
     assert.equal((await call('GET', '/_ping')).body, 'OK');
-    await agent.docker(['rm', '-f', 'berthtest-host']);
+    await agent().docker(['rm', '-f', 'berthtest-host']);
   });
 });

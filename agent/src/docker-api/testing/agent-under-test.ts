@@ -2,6 +2,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { request } from 'node:http';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before } from 'node:test';
@@ -146,6 +147,26 @@ export class AgentUnderTest {
       DOCKER_HOST: `unix://${this.socket}`,
       DOCKER_CONFIG: join(this.dir, 'docker-config'),
     };
+  }
+
+  /** One raw HTTP request to the agent's socket, for what the CLI never sends (bad input). */
+  request(
+    method: string,
+    path: string,
+    body?: string | Buffer,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: string }> {
+    return new Promise((resolve, reject) => {
+      const req = request({ socketPath: this.socket, method, path, headers }, (res) => {
+        let text = '';
+        res.on('data', (d) => {
+          text += d;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
   }
 
   /** Runs the docker CLI; `tty` runs it under a pseudo-terminal (script), as a user at a terminal would. */
