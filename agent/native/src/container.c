@@ -69,7 +69,8 @@ void container_init(const struct plan *p, const struct init_io *io) {
   int terminal = plan_has(p, OP_TERMINAL);
   /* step: wait until the monitor put us in our cgroup and wrote the id maps */
   if (sync_recv(io->sync, buf, sizeof(buf), &fd) != 1 || buf[0] != 'G') die(io, EXIT_HELPER_FAILED, NULL);
-  if (join_namespaces(p) < 0 || become_namespace_root(p) < 0 || unshare_cgroup_namespace(p) < 0)
+  if (join_namespaces(p) < 0 || become_namespace_root(p) < 0 || unshare_cgroup_namespace(p) < 0 ||
+      loopback_up(p) < 0)
     die(io, EXIT_HELPER_FAILED, NULL);
   const struct op *root = plan_find(p, OP_ROOTFS);
   if (!root) die(io, EXIT_HELPER_FAILED, "plan has no rootfs");

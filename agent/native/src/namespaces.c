@@ -6,8 +6,11 @@
  * children it creates afterwards.
  */
 #include <fcntl.h>
-#include <sched.h>
 #include <grp.h>
+#include <net/if.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 #include "common.h"
 #include "namespaces.h"
@@ -138,4 +141,25 @@ int unshare_cgroup_namespace(const struct plan *p) {
       return fail("unshare cgroup");
   }
   return 0;
+}
+
+int loopback_up(const struct plan *p) {
+  int fresh = 0;
+  for (size_t i = 0; i < p->n_ops; i++) {
+    const struct op *o = &p->ops[i];
+    if (o->code == OP_NAMESPACE && strcmp(o->arg[0], "network") == 0 && !*o->arg[1]) fresh = 1;
+  }
+  if (!fresh) return 0;
+  int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return fail("socket for the loopback");
+  struct ifreq ifr;
+  memset(&ifr, 0, sizeof(ifr));
+  strcpy(ifr.ifr_name, "lo");
+  int rc = ioctl(fd, SIOCGIFFLAGS, &ifr);
+  if (rc == 0) {
+    ifr.ifr_flags |= IFF_UP;
+    rc = ioctl(fd, SIOCSIFFLAGS, &ifr);
+  }
+  close(fd);
+  return rc < 0 ? fail("bringing the loopback up") : 0;
 }

@@ -17,4 +17,6 @@ int join_namespaces(const struct plan *p);
 int become_namespace_root(const struct plan *p);
 /* init, once in its cgroup: a new cgroup namespace rooted there */
 int unshare_cgroup_namespace(const struct plan *p);
+/* init, in a network namespace of its own (as Docker's none): lo up, the one interface there */
+int loopback_up(const struct plan *p);
 #endif

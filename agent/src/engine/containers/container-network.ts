@@ -84,8 +84,8 @@ export async function prepareNetwork(
   // host: no namespace entry, the container stays in the host's
   let launch: NetworkLaunch = {};
   if (mode.kind === 'none') {
-    const isolated = network.isolated(record.id);
-    launch = { namespace: { type: 'network', path: isolated.netns }, ready: isolated.ready };
+    // a new namespace made by the clone itself; the runtime brings its loopback up
+    launch = { namespace: { type: 'network' } };
   } else if (mode.kind === 'container') {
     const target = findContainer(mode.ref);
     if (target.state.status !== 'running' && target.state.status !== 'paused')

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { ipBatch, runTool } from './tool.ts';
 
@@ -84,6 +85,8 @@ export async function createNetns(path: string, e?: EndpointConfig): Promise<voi
 
 /** Unmounts and removes a namespace made by createNetns; gone already is fine. */
 export async function removeNetns(path: string): Promise<void> {
+  // most containers never had one (--network none, host, container:): no umount process for them
+  if (!existsSync(path)) return;
   await runTool('umount', [path], '').catch(() => {});
   await rm(path, { force: true });
 }

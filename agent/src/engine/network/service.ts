@@ -282,14 +282,6 @@ export class NetworkService {
     };
   }
 
-  /** `--network none`: a namespace of its own with only the loopback, up (as Docker's). */
-  isolated(containerId: string): { netns: string; ready: Promise<void> } {
-    return {
-      netns: this.netnsPath(containerId),
-      ready: this.makeNetns(containerId, (path) => createNetns(path)),
-    };
-  }
-
   private makeNetns(containerId: string, make: (path: string) => Promise<void>): Promise<void> {
     const path = this.netnsPath(containerId);
     const ready = (async () => {
