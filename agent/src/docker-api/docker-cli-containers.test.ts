@@ -2,19 +2,12 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { AgentUnderTest } from './testing/agent-under-test.ts';
+import { describe, test } from 'node:test';
+import { suiteAgent } from './testing/agent-under-test.ts';
 
 /** The real docker CLI 28 against a real Berth agent: what a Docker user types, what they see. */
 describe('docker CLI: containers', () => {
-  let agent: AgentUnderTest;
-  before(async () => {
-    agent = await AgentUnderTest.start();
-  });
-  after(async () => {
-    await agent?.stop();
-  });
-  const docker = (...args: string[]) => agent.docker(args);
+  const { agent, docker } = suiteAgent();
 
   test('run prints the output and propagates the exit code', async () => {
     const hello = await docker('run', '--rm', 'busybox', 'echo', 'hello from berth');
@@ -27,7 +20,7 @@ describe('docker CLI: containers', () => {
   });
 
   test('run options: env, workdir, user, hostname, entrypoint, labels', async () => {
-    const envFile = join(agent.dir, 'env.list');
+    const envFile = join(agent().dir, 'env.list');
     await writeFile(envFile, 'FROM_FILE=yes\n');
     const r = await docker(
       'run',
@@ -140,7 +133,7 @@ describe('docker CLI: containers', () => {
     assert.equal(e.code, 7);
     assert.equal(e.stdout, '1 /etc 42\n');
     assert.equal(e.stderr, 'err\n');
-    const piped = await agent.docker(['exec', '-i', 'berthtest-exec', 'sh', '-c', 'tr a-z A-Z'], {
+    const piped = await agent().docker(['exec', '-i', 'berthtest-exec', 'sh', '-c', 'tr a-z A-Z'], {
       input: 'shout\n',
     });
     assert.equal(piped.stdout, 'SHOUT\n');
@@ -158,13 +151,13 @@ describe('docker CLI: containers', () => {
   });
 
   test('a terminal: run -it and exec -it get one', async () => {
-    const r = await agent.docker(['run', '--rm', '-it', 'busybox', 'sh', '-c', 'tty; echo $((6*7))'], {
+    const r = await agent().docker(['run', '--rm', '-it', 'busybox', 'sh', '-c', 'tty; echo $((6*7))'], {
       tty: true,
     });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /\/dev\/pts\/\d+\r\n42\r\n/);
     await docker('run', '-d', '--name', 'berthtest-tty', 'busybox', 'sleep', '300');
-    const e = await agent.docker(['exec', '-it', 'berthtest-tty', 'tty'], { tty: true });
+    const e = await agent().docker(['exec', '-it', 'berthtest-tty', 'tty'], { tty: true });
     assert.match(e.stdout, /\/dev\/pts\/\d+/);
     await docker('rm', '-f', 'berthtest-tty');
   });
@@ -374,15 +367,14 @@ describe('docker CLI: containers', () => {
       '-c',
       'trap "exit 9" USR1; while true; do sleep 0.1; done',
     );
-    const started = Date.now();
     assert.equal((await docker('stop', 'berthtest-sig')).code, 0);
-    assert.ok(Date.now() - started < 10_000, 'the stop signal ended it, no SIGKILL after the timeout');
+    // 9 is the trap's: the stop signal ended it, not a SIGKILL (137) after the timeout
     assert.equal((await docker('inspect', '-f', '{{.State.ExitCode}}', 'berthtest-sig')).stdout, '9\n');
     await docker('rm', 'berthtest-sig');
   });
   test('start -a -i, attach and logs -f follow a container to its end', async () => {
     await docker('create', '-i', '--name', 'berthtest-in', 'busybox', 'sh', '-c', 'read x; echo got $x');
-    const started = await agent.docker(['start', '-a', '-i', 'berthtest-in'], { input: 'hello\n' });
+    const started = await agent().docker(['start', '-a', '-i', 'berthtest-in'], { input: 'hello\n' });
     assert.equal(started.stdout, 'got hello\n');
     await docker(
       'run',
