@@ -29,6 +29,7 @@ describe('docker CLI: system', () => {
       /^ Containers: 0\n {2}Running: 0\n {2}Paused: 0\n {2}Stopped: 0\n Images: 1$/m,
       /^ Storage Driver: overlay2\n {2}Backing Filesystem: \w+/m,
       /^ Logging Driver: json-file$/m,
+      /^ {2}Network: bridge host null$/m,
       /^ Cgroup Driver: cgroupfs\n Cgroup Version: [12]$/m,
       /^ Swarm: inactive$/m,
       /^ Runtimes: berth\n Default Runtime: berth$/m,
