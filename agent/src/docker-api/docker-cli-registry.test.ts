@@ -117,7 +117,7 @@ describe('docker CLI: registry', {
     assert.match(events.stdout, new RegExp(`^pull ${open.host}/berthtest/bb:1$`, 'm'));
   });
 
-  test('push --all-tags pushes every local tag of the repository', async () => {
+  test('push --all-tags pushes every local tag; pull --all-tags pulls every tag the registry lists', async () => {
     const repo = `${open.host}/berthtest/all`;
     await docker('tag', 'busybox', `${repo}:a`);
     await docker('tag', 'busybox', `${repo}:b`);
@@ -126,9 +126,23 @@ describe('docker CLI: registry', {
     assert.match(push.stdout, /^a: digest: sha256:[0-9a-f]{64} size: \d+$/m);
     assert.match(push.stdout, /^b: digest: sha256:[0-9a-f]{64} size: \d+$/m);
     await docker('rmi', `${repo}:a`, `${repo}:b`);
-    const pulled = await docker('pull', `${repo}:b`);
+
+    const pulled = await docker('pull', '--all-tags', repo);
     assert.equal(pulled.code, 0, pulled.stderr);
-    await docker('rmi', `${repo}:b`);
+    assert.match(pulled.stdout, /^a: Pulling from berthtest\/all$/m);
+    assert.match(pulled.stdout, /^b: Pulling from berthtest\/all$/m);
+    assert.equal(
+      pulled.stdout.match(/^Status: /gm)?.length,
+      1,
+      `one status line for the whole pull:\n${pulled.stdout}`,
+    );
+    assert.match(pulled.stdout, new RegExp(`^Status: Downloaded newer image for ${repo}$`, 'm'));
+    const tags = await docker('images', '--format', '{{.Tag}}', repo);
+    assert.deepEqual(tags.stdout.split('\n').filter(Boolean).sort(), ['a', 'b']);
+    const tagged = await docker('pull', '--all-tags', `${repo}:a`);
+    assert.notEqual(tagged.code, 0);
+    assert.match(tagged.stderr, /tag can't be used with --all-tags\/-a/);
+    await docker('rmi', `${repo}:a`, `${repo}:b`);
   });
 
   test('a missing tag and a missing repository give Docker’s kind of error, and store nothing', async () => {

@@ -9,31 +9,25 @@ import type { RequestContext, Router } from '../router.ts';
 
 const DIGEST_TAG = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
 
-/** `fromImage` + `tag` as the CLI splits them; the tag may be a digest (`docker pull x@sha256:…`). */
-function pullReference(image: string, tag: string): string {
+/**
+ * `fromImage` + `tag` as the CLI splits them; the tag may be a digest (`docker pull x@sha256:…`).
+ * No tag at all is `docker pull --all-tags`.
+ */
+function pullRequest(image: string, tag: string): { ref: string; allTags: boolean } {
   if (image === '') throw new EngineError('invalid', 'fromImage must name an image');
-  if (tag === '') {
-    if (/[@:][^/]*$/.test(image)) return image;
-    throw new EngineError(
-      'unavailable',
-      `pulling every tag of ${image} is not supported: name a tag (docker pull ${image}:TAG)`,
-    );
-  }
-  return DIGEST_TAG.test(tag) ? `${image}@${tag}` : `${image}:${tag}`;
+  if (tag === '') return { ref: image, allTags: !/[@:][^/]*$/.test(image) };
+  return { ref: DIGEST_TAG.test(tag) ? `${image}@${tag}` : `${image}:${tag}`, allTags: false };
 }
 
 /** `docker pull` (and the pull of `docker run`): POST /images/create?fromImage=&tag=&platform= */
 export async function pullRoute(engine: Engine, { req, res, query }: RequestContext): Promise<void> {
-  const ref = pullReference(query.get('fromImage') ?? '', query.get('tag') ?? '');
+  const { ref, allTags } = pullRequest(query.get('fromImage') ?? '', query.get('tag') ?? '');
   const platform = query.get('platform') || undefined;
   const auth = registryAuthOf(req);
-  await streamTransfer(res, (progress) =>
-    engine.registry.pull(ref, {
-      ...(platform ? { platform } : {}),
-      ...(auth ? { auth } : {}),
-      ...progress,
-    }),
-  );
+  await streamTransfer(res, (progress) => {
+    const options = { ...(platform ? { platform } : {}), ...(auth ? { auth } : {}), ...progress };
+    return allTags ? engine.registry.pullAllTags(ref, options) : engine.registry.pull(ref, options);
+  });
 }
 
 /** `docker push --all-tags`: every local tag of the repository, as Docker pushes them. */

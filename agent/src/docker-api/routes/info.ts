@@ -41,7 +41,12 @@ export function infoRoutes(router: Router, engine: Engine): void {
         ['Native Overlay Diff', 'true'],
         ['userxattr', 'false'],
       ],
-      Plugins: { Volume: ['local'], Network: ['bridge', 'host', 'null'], Authorization: null, Log: ['json-file'] },
+      Plugins: {
+        Volume: ['local'],
+        Network: ['bridge', 'host', 'null'],
+        Authorization: null,
+        Log: ['json-file'],
+      },
       MemoryLimit: true,
       SwapLimit: true,
       CpuCfsPeriod: true,

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { z } from 'zod';
 import type { Digest } from '../content/digest.ts';
 import { EngineError } from '../errors.ts';
 import { MediaType } from '../images/oci-schemas.ts';
@@ -119,6 +120,26 @@ export class RegistryClient {
       mediaType: manifestMediaType(header, bytes),
       digestHeader: headerOf(res, 'docker-content-digest'),
     };
+  }
+
+  /** GET /v2/<name>/tags/list, every page (the registry's `Link: <…>; rel="next"`), sorted. */
+  async listTags(): Promise<string[]> {
+    const tags: string[] = [];
+    let target: string | undefined = `/v2/${this.repository}/tags/list?n=1000`;
+    for (let page = 0; target !== undefined; page++) {
+      if (page === MAX_TAG_PAGES)
+        throw new EngineError('invalid', `${this.endpoint.host}/${this.repository}: too many pages of tags`);
+      const res = await this.send({
+        method: 'GET',
+        target,
+        ok: [200],
+        what: `tags of ${this.endpoint.host}/${this.repository}`,
+      });
+      const body = await readBody(res, MAX_MANIFEST_BYTES, 'tag list');
+      tags.push(...parseTagList(body, this.endpoint.host));
+      target = nextPage(headerOf(res, 'link'), this.origin);
+    }
+    return [...new Set(tags)].sort();
   }
 
   /** The blob's body stream (after redirects to storage); the caller verifies what it reads. */
@@ -263,6 +284,28 @@ export class RegistryClient {
       ...(body !== undefined ? { body } : {}),
     });
   }
+}
+
+const MAX_TAG_PAGES = 100;
+
+const TagList = z.object({ tags: z.array(z.string()).nullable().optional() });
+
+function parseTagList(body: Buffer, host: string): string[] {
+  try {
+    return TagList.parse(JSON.parse(body.toString('utf8'))).tags ?? [];
+  } catch (cause) {
+    throw new EngineError('invalid', `${host} answered a malformed tag list`, { cause });
+  }
+}
+
+/** The `rel="next"` target of a Link header, kept on the registry's own origin. */
+function nextPage(link: string | undefined, origin: string): string | undefined {
+  const next = link?.match(/<([^>]+)>\s*;\s*rel="?next"?/);
+  if (!next?.[1]) return undefined;
+  const url = new URL(next[1], origin);
+  if (url.origin !== origin)
+    throw new EngineError('invalid', `tag list points to another origin: ${url.origin}`);
+  return `${url.pathname}${url.search}`;
 }
 
 function headerOf(res: HttpResponse, name: string): string | undefined {

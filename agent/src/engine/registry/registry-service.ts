@@ -11,6 +11,7 @@ import { HttpTransport } from './http-transport.ts';
 import { login, logout } from './login.ts';
 import type { ProgressEvent, ProgressListener } from './progress.ts';
 import { type PullOptions, type PullResult, pull } from './pull.ts';
+import { pullAllTags } from './pull-all-tags.ts';
 import { type PushOptions, type PushResult, push } from './push.ts';
 import { readCaFiles } from './registry-ca.ts';
 import { isInsecureHost, RegistryConfig, type RegistryConfigInput } from './registry-config.ts';
@@ -43,6 +44,8 @@ export interface TransferProgress {
  */
 export interface RegistryService {
   pull(ref: string, options?: PullOptions): Promise<PullResult>;
+  /** every tag the registry lists for an untagged repository (docker pull --all-tags) */
+  pullAllTags(repository: string, options?: PullOptions): Promise<PullResult[]>;
   push(ref: string, options?: PushOptions): Promise<PushResult>;
   /** what a reference names in its registry (digest, platforms), without pulling it */
   inspect(ref: string, options?: { auth?: RegistryAuth; signal?: AbortSignal }): Promise<DistributionInspect>;
@@ -86,6 +89,12 @@ export function createRegistryService(options: RegistryServiceOptions): Registry
       pull(deps, ref, { ...o, onProgress: reporting('pull', ref, o.onProgress) }).catch((err) => {
         throw accessDenied(err, 'pull', ref);
       }),
+    pullAllTags: (repository, o = {}) =>
+      pullAllTags(deps, repository, { ...o, onProgress: reporting('pull', repository, o.onProgress) }).catch(
+        (err) => {
+          throw accessDenied(err, 'pull', repository);
+        },
+      ),
     push: (ref, o = {}) =>
       push(deps, ref, { ...o, onProgress: reporting('push', ref, o.onProgress) }).catch((err) => {
         throw accessDenied(err, 'push', ref);
