@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { goArch, layerTar, sha256 } from '../engine/images/testing/image-archive-builder.ts';
@@ -250,5 +251,90 @@ describe('docker CLI: registry', {
     const after = await docker('pull', ref);
     assert.equal(after.code, 1, 'the CLI sends no credentials after logout, and the pull is anonymous');
     assert.match(after.stderr, /pull access denied for .*may require 'docker login'/);
+  });
+
+  test('search asks the registry named in the term; filters, limit, and a registry without search', async () => {
+    const queries: string[] = [];
+    const index = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      if (url.pathname !== '/v1/search') {
+        res.writeHead(404).end();
+        return;
+      }
+      queries.push(`${url.searchParams.get('q')} n=${url.searchParams.get('n')}`);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          num_results: 3,
+          query: url.searchParams.get('q'),
+          results: [
+            {
+              name: 'berthtest/web',
+              description: 'a web server',
+              star_count: 40,
+              is_official: true,
+              is_automated: false,
+            },
+            {
+              name: 'berthtest/web-tools',
+              description: 'tools',
+              star_count: 3,
+              is_official: false,
+              is_automated: true,
+            },
+            {
+              name: 'berthtest/webby',
+              description: '',
+              star_count: 0,
+              is_official: false,
+              is_automated: false,
+            },
+          ],
+        }),
+      );
+    });
+    await new Promise<void>((resolve) => index.listen(0, '127.0.0.1', resolve));
+    try {
+      const host = `127.0.0.1:${(index.address() as AddressInfo).port}`;
+      const all = await docker('search', `${host}/web`);
+      assert.equal(all.code, 0, all.stderr);
+      assert.match(all.stdout, /^NAME\s+DESCRIPTION\s+STARS\s+OFFICIAL/m);
+      assert.match(all.stdout, /^berthtest\/web\s+a web server\s+40\s+\[OK\]/m);
+      assert.equal(all.stdout.trim().split('\n').length, 4, all.stdout);
+      assert.deepEqual(queries, ['web n=25'], 'the registry part of the term is not sent as the query');
+
+      const filtered = await docker(
+        'search',
+        '--filter',
+        'stars=3',
+        '--filter',
+        'is-official=false',
+        `${host}/web`,
+      );
+      assert.equal(filtered.code, 0, filtered.stderr);
+      assert.deepEqual(
+        filtered.stdout
+          .trim()
+          .split('\n')
+          .slice(1)
+          .map((l) => l.split(/\s+/)[0]),
+        ['berthtest/web-tools'],
+      );
+      const limited = await docker('search', '--limit', '1', '--format', '{{.Name}}', `${host}/web`);
+      assert.equal(limited.stdout, 'berthtest/web\n');
+      const badLimit = await docker('search', '--limit', '500', `${host}/web`);
+      assert.equal(badLimit.code, 1);
+      assert.match(badLimit.stderr, /limit must be between 1 and 100/);
+      const badFilter = await docker('search', '--filter', 'berthtest=1', `${host}/web`);
+      assert.equal(badFilter.code, 1);
+      assert.match(badFilter.stderr, /invalid filter 'berthtest'/);
+    } finally {
+      index.close();
+    }
+    const v2Only = await docker('search', `${open.host}/busybox`);
+    assert.equal(v2Only.code, 1);
+    assert.match(
+      v2Only.stderr,
+      new RegExp(`${open.host} does not offer search \\(GET /v1/search answered 404\\)`),
+    );
   });
 });

@@ -3,6 +3,7 @@ import { EngineError } from '../../engine/errors.ts';
 import { matchesReference } from '../../engine/images/find-image.ts';
 import type { ImageSummary } from '../../engine/images/image-store.ts';
 import { parseDockerTime, rfc3339 } from '../docker-time.ts';
+import { ApiError } from '../errors.ts';
 import { acceptFilters, boolFilter, type Filters, matchLabels } from '../filters.ts';
 import { onImage } from '../image-refs.ts';
 import { queryFilters, queryFlag, sendJson } from '../respond.ts';
@@ -70,10 +71,23 @@ export function imageRoutes(router: Router, engine: Engine): void {
     sendJson(res, 200, await listImages(engine, query));
   });
 
-  router.on('GET', '/images/search', () => {
-    throw new EngineError(
-      'unavailable',
-      'searching a registry is not supported yet: Berth has no registry client',
+  router.on('GET', '/images/search', async ({ res, query }) => {
+    const filters = queryFilters(query);
+    acceptFilters(filters, ['is-official', 'is-automated', 'stars']);
+    const stars = filters.get('stars')?.[0];
+    if (stars !== undefined && !/^\d+$/.test(stars))
+      throw new ApiError(400, `invalid filter 'stars=${stars}'`);
+    const limit = query.get('limit');
+    sendJson(
+      res,
+      200,
+      await engine.registry.search({
+        term: query.get('term') ?? '',
+        ...(limit ? { limit: Number(limit) } : {}),
+        isOfficial: boolFilter(filters, 'is-official'),
+        isAutomated: boolFilter(filters, 'is-automated'),
+        minStars: Number(stars ?? 0),
+      }),
     );
   });
 

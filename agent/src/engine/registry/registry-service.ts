@@ -17,6 +17,7 @@ import { readCaFiles } from './registry-ca.ts';
 import { isInsecureHost, RegistryConfig, type RegistryConfigInput } from './registry-config.ts';
 import type { RegistryDeps } from './registry-deps.ts';
 import { accessDenied } from './registry-errors.ts';
+import { type SearchRequest, type SearchResult, searchRegistry } from './search.ts';
 
 export interface RegistryServiceOptions {
   content: ContentStore;
@@ -55,6 +56,8 @@ export interface RegistryService {
     password: string,
   ): Promise<{ Status: 'Login Succeeded'; IdentityToken: '' }>;
   logout(serverAddress: string): Promise<{ removed: boolean }>;
+  /** docker search: the registry's v1 search API */
+  search(request: SearchRequest, signal?: AbortSignal): Promise<SearchResult[]>;
   /** every pull's and push's progress events, whoever started them */
   readonly progress: EventSource<TransferProgress>;
   close(): void;
@@ -106,6 +109,7 @@ export function createRegistryService(options: RegistryServiceOptions): Registry
     progress,
     login: (server, user, password) => login(deps, server, user, password),
     logout: (server) => logout(deps, server),
+    search: (request, signal) => searchRegistry(transport, config, request, signal),
     close: () => transport.close(),
   };
 }
