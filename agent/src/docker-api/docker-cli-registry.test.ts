@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, statSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { goArch, layerTar, sha256 } from '../engine/images/testing/image-archive-builder.ts';
+import { TestHost } from '../engine/network/test-host.ts';
 import type { DistributionInspect } from '../engine/registry/index.ts';
 import { rawPushTwoArchIndex } from '../engine/registry/testing/raw-push.ts';
 import {
@@ -13,6 +14,7 @@ import {
   startRegistry,
   type TestRegistry,
 } from '../engine/registry/testing/registry-server.ts';
+import { selfSignedCert, serverCertFor } from '../engine/registry/testing/test-certs.ts';
 import { AgentUnderTest } from './testing/agent-under-test.ts';
 
 const USER = 'berthtest';
@@ -336,5 +338,54 @@ describe('docker CLI: registry', {
       v2Only.stderr,
       new RegExp(`${open.host} does not offer search \\(GET /v1/search answered 404\\)`),
     );
+  });
+
+  test('an HTTPS registry away from loopback: refused with a clear error until its CA is in certs.d, then push and pull', async () => {
+    // the registry listens on a test link's address: not loopback, so only verified HTTPS may reach it
+    const link = await TestHost.create();
+    let tls: TestRegistry | undefined;
+    try {
+      const certDir = join(agent.dir, 'tls');
+      mkdirSync(certDir, { recursive: true });
+      const ca = selfSignedCert(certDir, 'berthtest-ca');
+      tls = await startRegistry(
+        join(agent.dir, 'registry-tls'),
+        { kind: 'none' },
+        link.hostAddress,
+        serverCertFor(certDir, ca, link.hostAddress),
+      );
+      const ref = `${tls.host}/berthtest/tls:1`;
+      const images = async () => (await docker('images', '-q', '--no-trunc')).stdout;
+      const before = await images();
+      const untrustedPull = await docker('pull', ref);
+      assert.equal(untrustedPull.code, 1);
+      assert.match(untrustedPull.stderr, new RegExp(`the TLS certificate of ${tls.host} is not trusted`));
+      assert.match(
+        untrustedPull.stderr,
+        new RegExp(`certs\\.d/${tls.host}/ca\\.crt`),
+        'the error says how to fix it',
+      );
+      assert.equal(await images(), before, 'nothing stored');
+      assert.equal((await docker('tag', 'busybox', ref)).code, 0);
+      const untrustedPush = await docker('push', ref);
+      assert.equal(untrustedPush.code, 1);
+      assert.match(untrustedPush.stderr, /is not trusted/);
+
+      const trusted = join(agent.dir, 'root', 'certs.d', tls.host);
+      mkdirSync(trusted, { recursive: true });
+      copyFileSync(ca.certFile, join(trusted, 'ca.crt'));
+      const push = await docker('push', ref);
+      assert.equal(push.code, 0, push.stderr);
+      const pushed = /1: digest: (sha256:[0-9a-f]{64})/.exec(push.stdout)?.[1];
+      assert.ok(pushed, push.stdout);
+      assert.equal((await docker('rmi', ref)).code, 0);
+      const pull = await docker('pull', ref);
+      assert.equal(pull.code, 0, pull.stderr);
+      assert.match(pull.stdout, new RegExp(`Digest: ${pushed}`));
+      await docker('rmi', ref);
+    } finally {
+      await tls?.stop();
+      await link.remove();
+    }
   });
 });

@@ -64,7 +64,7 @@ function systemCertificates(): string[] {
  */
 export class HttpTransport {
   private readonly plainAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
-  private readonly tlsAgents = new Map<string, https.Agent>();
+  private readonly tlsAgents = new Map<string, { trust: string; agent: https.Agent }>();
 
   constructor(private readonly options: HttpTransportOptions) {}
 
@@ -91,7 +91,7 @@ export class HttpTransport {
 
   close(): void {
     this.plainAgent.destroy();
-    for (const a of this.tlsAgents.values()) a.destroy();
+    for (const a of this.tlsAgents.values()) a.agent.destroy();
     this.tlsAgents.clear();
   }
 
@@ -136,28 +136,61 @@ export class HttpTransport {
     });
   }
 
+  /** one agent per host, replaced (in-flight requests keep the old one) when its trust changes: a CA dropped into certs.d counts from the next request */
   private tlsAgent(host: string): https.Agent {
-    let agent = this.tlsAgents.get(host);
-    if (!agent) {
-      const policy = this.options.tlsFor(host);
-      agent = new https.Agent({
-        keepAlive: true,
-        maxSockets: 16,
-        ca: [...systemCertificates(), ...(policy.ca ?? [])],
-        rejectUnauthorized: policy.insecure !== true,
-      });
-      this.tlsAgents.set(host, agent);
-    }
+    const policy = this.options.tlsFor(host);
+    const trust = `${policy.insecure === true}\n${(policy.ca ?? []).join('\n')}`;
+    const current = this.tlsAgents.get(host);
+    if (current?.trust === trust) return current.agent;
+    const agent = new https.Agent({
+      keepAlive: true,
+      maxSockets: 16,
+      ca: [...systemCertificates(), ...(policy.ca ?? [])],
+      rejectUnauthorized: policy.insecure !== true,
+    });
+    this.tlsAgents.set(host, { trust, agent });
     return agent;
   }
 }
+
+/** Node's codes for a certificate the client does not accept: retrying cannot help. */
+const UNTRUSTED_CERTIFICATE = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_UNTRUSTED',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+const CONNECT_FAILURES: Record<string, string> = {
+  ENOTFOUND: 'the host name does not resolve',
+  EAI_AGAIN: 'the host name could not be resolved now',
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ETIMEDOUT: 'connection timed out',
+};
 
 export function networkError(err: unknown, method: string, url: URL): EngineError {
   if (err instanceof EngineError) return err;
   const e = err as NodeJS.ErrnoException;
   if (e.name === 'AbortError') return new EngineError('internal', 'request aborted', { cause: err });
+  const where = `${method} ${url.origin}${url.pathname}`;
+  if (e.code !== undefined && UNTRUSTED_CERTIFICATE.has(e.code)) {
+    return new EngineError(
+      'unavailable',
+      `${where}: the TLS certificate of ${url.host} is not trusted (${e.message}): put the CA that signed it in certs.d/${url.host}/ca.crt under the agent's registry certs dir, or list ${url.host} with --insecure-registry`,
+      { cause: err },
+    );
+  }
+  const why = e.code !== undefined && CONNECT_FAILURES[e.code];
   return markTransient(
-    new EngineError('unavailable', `${method} ${url.origin}${url.pathname}: ${e.code ?? e.message}`, {
+    new EngineError('unavailable', why ? `${where}: ${why} (${e.code})` : `${where}: ${e.code ?? e.message}`, {
       cause: err,
     }),
   );

@@ -1,6 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '@berth/process';
@@ -34,6 +35,8 @@ export async function startRegistry(
   dir: string,
   auth: RegistryAuthConfig = { kind: 'none' },
   address = '127.0.0.1',
+  /** serve HTTPS with this certificate (PEM files) instead of plain HTTP */
+  tls?: { certFile: string; keyFile: string },
 ): Promise<TestRegistry> {
   mkdirSync(dir, { recursive: true });
   const port = await freePort();
@@ -51,6 +54,7 @@ export async function startRegistry(
     'http:',
     `  addr: ${address}:${port}`,
     '  secret: berthtest-secret',
+    ...(tls ? ['  tls:', `    certificate: ${tls.certFile}`, `    key: ${tls.keyFile}`] : []),
   ];
   if (auth.kind === 'htpasswd') {
     const file = join(dir, 'htpasswd');
@@ -87,7 +91,7 @@ export async function startRegistry(
     }
   };
   for (let i = 0; ; i++) {
-    if (await answers(host)) break;
+    if (await answers(host, tls !== undefined)) break;
     if (i > 100 || child.exitCode !== null) {
       await stop();
       throw new Error(`docker-registry did not come up: ${readFileSync(join(dir, 'registry.log'), 'utf8')}`);
@@ -97,12 +101,16 @@ export async function startRegistry(
   return { host, pid, root: dir, stop };
 }
 
-function answers(host: string): Promise<boolean> {
+function answers(host: string, tls: boolean): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = http.get(`http://${host}/v2/`, (res) => {
+    const onResponse = (res: http.IncomingMessage) => {
       res.resume();
       resolve(true);
-    });
+    };
+    // readiness only: whether the certificate is trusted is what the tests check
+    const req = tls
+      ? https.get(`https://${host}/v2/`, { rejectUnauthorized: false }, onResponse)
+      : http.get(`http://${host}/v2/`, onResponse);
     req.on('error', () => resolve(false));
   });
 }

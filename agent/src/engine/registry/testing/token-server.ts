@@ -1,9 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { createPrivateKey, createSign, randomBytes, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { selfSignedCert } from './test-certs.ts';
 
 export interface TokenServer {
   realm: string;
@@ -22,27 +21,7 @@ export interface TokenServer {
  * rootcertbundle). Anonymous requests are refused.
  */
 export async function startTokenServer(dir: string, users: Record<string, string>): Promise<TokenServer> {
-  const keyFile = join(dir, 'token-key.pem');
-  const certFile = join(dir, 'token-cert.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      keyFile,
-      '-out',
-      certFile,
-      '-days',
-      '1',
-      '-subj',
-      '/CN=berthtest-token',
-    ],
-    { stdio: 'ignore' },
-  );
+  const { keyFile, certFile } = selfSignedCert(dir, 'berthtest-token');
   const key = createPrivateKey(readFileSync(keyFile));
   const certDer = new X509Certificate(readFileSync(certFile)).raw.toString('base64');
   const service = 'berthtest-registry';
