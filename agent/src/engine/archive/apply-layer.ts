@@ -1,25 +1,11 @@
 import { createHash } from 'node:crypto';
-import {
-  chmodSync,
-  closeSync,
-  constants,
-  fchmodSync,
-  fchownSync,
-  futimesSync,
-  lchownSync,
-  linkSync,
-  lutimesSync,
-  mkdirSync,
-  openSync,
-  rmSync,
-  symlinkSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
+import { constants, lchownSync, lutimesSync } from 'node:fs';
+import { chmod, lchown, link, lutimes, mkdir, open, rm, symlink, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Digest } from '../content/digest.ts';
 import { EngineError } from '../errors.ts';
 import { decompressed } from './decompress.ts';
+import { FsQueue, type QueuedFile } from './fs-queue.ts';
 import { FsopsBatch } from './fsops-batch.ts';
 import { type TarEntryHeader, TarParser } from './tar-parser.ts';
 import { baseOf, cleanEntryPath, depthOf, parentOf } from './tar-path.ts';
@@ -55,6 +41,8 @@ export const DEFAULT_MAX_LAYER_ENTRIES = 2_000_000;
 
 type Kind = 'dir' | 'file' | 'symlink' | 'node';
 const IS_ROOT = process.geteuid?.() === 0;
+/** what we create is already root-owned: no syscall for a root-owned entry */
+const skipChown = (uid: number, gid: number) => IS_ROOT && uid === 0 && gid === 0;
 const CREATE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 
 /**
@@ -68,8 +56,8 @@ const CREATE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL |
  * is ever opened through a symlink. The caller unpacks into a temp dir and
  * renames it into place only on success.
  *
- * File I/O is synchronous: unpacking is a burst of small page-cache
- * operations where a promise per call would cost more than the call.
+ * Every check is synchronous, against `kinds`; the file-system work it
+ * decides runs in order on an FsQueue, beside the parsing and hashing.
  */
 export async function applyLayer(
   target: string,
@@ -78,9 +66,9 @@ export async function applyLayer(
 ): Promise<ApplyResult> {
   const sink = createLayerSink(target, options);
   try {
-    for await (const chunk of await decompressed(input)) sink.push(chunk);
+    for await (const chunk of await decompressed(input)) await sink.push(chunk);
   } catch (err) {
-    sink.abort();
+    await sink.abort();
     throw asEngineError(err);
   }
   return sink.finish();
@@ -88,11 +76,15 @@ export async function applyLayer(
 
 /** Push-style form of applyLayer for callers that already hold the bytes chunk by chunk. */
 export interface LayerSink {
-  /** uncompressed tar bytes, in order; throws on a refused or malformed entry (then only abort() is valid) */
-  push(chunk: Buffer): void;
+  /**
+   * Uncompressed tar bytes, in order, kept until written (do not reuse them); throws on a refused
+   * or malformed entry (then only abort() is valid). A promise: too much is queued, wait for it.
+   */
+  push(chunk: Buffer): Promise<void> | undefined;
   /** the input ended: checks it ended cleanly and runs the batched helper operations */
   finish(): Promise<ApplyResult>;
-  abort(): void;
+  /** stops the unpack; resolves once nothing more is written under the target */
+  abort(): Promise<void>;
 }
 
 export function createLayerSink(target: string, options: ApplyOptions): LayerSink {
@@ -106,26 +98,26 @@ export function createLayerSink(target: string, options: ApplyOptions): LayerSin
       streamed += chunk.byteLength;
       if (streamed > maxBytes)
         throw new EngineError('invalid', `layer exceeds ${maxBytes} uncompressed bytes`);
-      hash.update(chunk);
       try {
+        unpacker.queue.check();
+        hash.update(chunk);
         parser.push(chunk);
       } catch (err) {
         throw asEngineError(err);
       }
+      return unpacker.queue.room();
     },
     async finish() {
       try {
         parser.end();
         await unpacker.finish();
       } catch (err) {
-        unpacker.abort();
+        await unpacker.abort();
         throw asEngineError(err);
       }
       return { diffId: `sha256:${hash.digest('hex')}`, size: unpacker.size, entries: unpacker.entries };
     },
-    abort() {
-      unpacker.abort();
-    },
+    abort: () => unpacker.abort(),
   };
 }
 
@@ -138,8 +130,11 @@ class Unpacker {
   private readonly ops: FsopsBatch;
   private readonly maxEntries: number;
   private readonly devicePolicy: DevicePolicy;
+  readonly queue = new FsQueue();
   /** the regular file being written */
-  private file: { fd: number; h: TarEntryHeader } | null = null;
+  private file: { file: QueuedFile; h: TarEntryHeader } | null = null;
+  /** every file opened, so abort() can close what an unfinished entry left open */
+  private readonly openFiles = new Set<QueuedFile>();
 
   constructor(
     private readonly target: string,
@@ -163,8 +158,9 @@ class Unpacker {
     if (rel === '') {
       // the layer root itself ("./"): only its metadata applies
       if (h.type !== 'directory') throw this.forbid(h.name, 'the layer root must be a directory');
-      this.owner(null, rel, h.uid, h.gid);
-      chmodSync(this.target, mode);
+      this.owner(rel, h.uid, h.gid);
+      const target = this.target;
+      this.queue.run(() => chmod(target, mode));
       this.dirTimes.push({ rel, mtime: h.mtime });
       return;
     }
@@ -172,7 +168,13 @@ class Unpacker {
     switch (h.type) {
       case 'file': {
         this.clear(rel);
-        this.file = { fd: openSync(this.abs(rel), CREATE_FLAGS, 0o600), h };
+        const file: QueuedFile = {};
+        const path = this.abs(rel);
+        this.queue.run(async () => {
+          file.handle = await open(path, CREATE_FLAGS, 0o600);
+          this.openFiles.add(file);
+        });
+        this.file = { file, h };
         this.kinds.set(rel, 'file');
         this.size += h.size;
         break;
@@ -180,11 +182,13 @@ class Unpacker {
       case 'directory': {
         if (this.kinds.get(rel) !== 'dir') {
           this.clear(rel);
-          mkdirSync(this.abs(rel), 0o700);
+          const path = this.abs(rel);
+          this.queue.run(() => mkdir(path, 0o700).then(() => {}));
           this.kinds.set(rel, 'dir');
         }
-        this.owner(null, rel, h.uid, h.gid);
-        chmodSync(this.abs(rel), mode);
+        this.owner(rel, h.uid, h.gid);
+        const path = this.abs(rel);
+        this.queue.run(() => chmod(path, mode));
         this.dirTimes.push({ rel, mtime: h.mtime });
         break;
       }
@@ -194,9 +198,11 @@ class Unpacker {
         // root at run time. Host-side code never follows it: paths under the
         // layer are checked against `kinds`, never resolved.
         this.clear(rel);
-        symlinkSync(h.linkname, this.abs(rel));
-        this.owner(null, rel, h.uid, h.gid);
-        lutimesSync(this.abs(rel), h.mtime, h.mtime);
+        const path = this.abs(rel);
+        const { linkname, mtime } = h;
+        this.queue.run(() => symlink(linkname, path));
+        this.owner(rel, h.uid, h.gid);
+        this.queue.run(() => lutimes(path, mtime, mtime));
         this.kinds.set(rel, 'symlink');
         break;
       }
@@ -208,7 +214,8 @@ class Unpacker {
         }
         if (to === rel) break;
         this.clear(rel);
-        linkSync(this.abs(to), this.abs(rel)); // link(2) does not follow a symlink target
+        const [from, path] = [this.abs(to), this.abs(rel)];
+        this.queue.run(() => link(from, path)); // link(2) does not follow a symlink target
         this.kinds.set(rel, kind);
         break;
       }
@@ -239,33 +246,40 @@ class Unpacker {
   }
 
   data(chunk: Buffer): void {
-    if (!this.file) return;
-    let off = 0;
-    while (off < chunk.byteLength) off += writeSync(this.file.fd, chunk, off);
+    if (this.file) this.queue.write(this.file.file, chunk);
   }
 
   entryEnd(): void {
     const f = this.file;
     if (!f) return;
     this.file = null;
-    try {
-      this.owner(f.fd, '', f.h.uid, f.h.gid);
-      fchmodSync(f.fd, f.h.mode & 0o7777); // after chown, which clears set-id bits
-      futimesSync(f.fd, f.h.mtime, f.h.mtime);
-    } finally {
-      closeSync(f.fd);
-    }
+    const { uid, gid, mode, mtime } = f.h;
+    this.queue.run(async () => {
+      const handle = f.file.handle;
+      if (!handle) return;
+      try {
+        if (!skipChown(uid, gid)) await handle.chown(uid, gid);
+        await handle.chmod(mode & 0o7777); // after chown, which clears set-id bits
+        await handle.utimes(mtime, mtime);
+      } finally {
+        this.openFiles.delete(f.file);
+        await handle.close();
+      }
+    });
   }
 
-  abort(): void {
-    if (this.file) closeSync(this.file.fd);
+  async abort(): Promise<void> {
     this.file = null;
+    await this.queue.stop();
+    for (const f of this.openFiles) await f.handle?.close().catch(() => {});
+    this.openFiles.clear();
   }
 
   async finish(): Promise<void> {
+    await this.queue.drained();
     await this.ops.run();
     for (const n of this.nodeMeta) {
-      this.owner(null, n.rel, n.uid, n.gid);
+      if (!skipChown(n.uid, n.gid)) lchownSync(this.abs(n.rel), n.uid, n.gid);
       lutimesSync(this.abs(n.rel), n.mtime, n.mtime);
     }
     // Children change their directory's mtime, so directories come last, deepest first.
@@ -306,7 +320,8 @@ class Unpacker {
       const dir = rel.slice(0, i);
       const kind = this.kinds.get(dir);
       if (kind === undefined) {
-        mkdirSync(this.abs(dir), 0o755);
+        const path = this.abs(dir);
+        this.queue.run(() => mkdir(path, 0o755).then(() => {}));
         this.kinds.set(dir, 'dir');
       } else if (kind !== 'dir') {
         throw this.forbid(rel, `its parent ${dir} is a ${kind === 'symlink' ? 'symlink' : 'non-directory'}`);
@@ -327,19 +342,21 @@ class Unpacker {
       );
     }
     if (kind === 'dir') {
-      rmSync(this.abs(rel), { recursive: true });
+      const path = this.abs(rel);
+      this.queue.run(() => rm(path, { recursive: true }));
       const prefix = `${rel}/`;
       for (const key of this.kinds.keys()) if (key.startsWith(prefix)) this.kinds.delete(key);
     } else {
-      unlinkSync(this.abs(rel));
+      const path = this.abs(rel);
+      this.queue.run(() => unlink(path));
     }
     this.kinds.delete(rel);
   }
 
-  private owner(fd: number | null, rel: string, uid: number, gid: number): void {
-    if (IS_ROOT && uid === 0 && gid === 0) return; // already root-owned: skip the syscall
-    if (fd !== null) fchownSync(fd, uid, gid);
-    else lchownSync(this.abs(rel), uid, gid);
+  private owner(rel: string, uid: number, gid: number): void {
+    if (skipChown(uid, gid)) return;
+    const path = this.abs(rel);
+    this.queue.run(() => lchown(path, uid, gid));
   }
 
   /**

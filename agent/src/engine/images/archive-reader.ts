@@ -104,7 +104,9 @@ export async function readImageArchive(
       if (c.ingest) {
         if (c.ingest !== ingests[ingests.length - 1]) ingests.push(c.ingest);
         try {
-          c.ingest.push(chunk);
+          const room = c.ingest.push(chunk);
+          // the unpack queued too much: the next input chunk waits for it
+          if (room) queue.push(() => room);
         } catch {
           // not a layer after all, or a bad one: it is unpacked (and refused) from the blob later
           const dropped = c.ingest;

@@ -190,9 +190,13 @@ export function networkError(err: unknown, method: string, url: URL): EngineErro
   }
   const why = e.code !== undefined && CONNECT_FAILURES[e.code];
   return markTransient(
-    new EngineError('unavailable', why ? `${where}: ${why} (${e.code})` : `${where}: ${e.code ?? e.message}`, {
-      cause: err,
-    }),
+    new EngineError(
+      'unavailable',
+      why ? `${where}: ${why} (${e.code})` : `${where}: ${e.code ?? e.message}`,
+      {
+        cause: err,
+      },
+    ),
   );
 }
 

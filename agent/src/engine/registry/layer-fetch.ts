@@ -60,7 +60,7 @@ export async function fetchLayer(ctx: LayerFetchContext, job: LayerJob): Promise
           }
         };
         if (ingest) {
-          for await (const chunk of await decompressed(source())) ingest.push(chunk);
+          for await (const chunk of await decompressed(source())) await ingest.push(chunk);
         } else {
           for await (const _ of source()) {
             // the blob is stored; its layer is already unpacked
@@ -91,7 +91,7 @@ async function unpackOnly(ctx: LayerFetchContext, job: LayerJob): Promise<LayerI
   ctx.onProgress({ kind: 'layer', id, status: 'Download complete' });
   const ingest = ctx.snapshotter.beginLayer();
   try {
-    for await (const chunk of await decompressed(ctx.content.read(job.desc.digest))) ingest.push(chunk);
+    for await (const chunk of await decompressed(ctx.content.read(job.desc.digest))) await ingest.push(chunk);
     await finishIngest(ingest, job);
     return ingest;
   } catch (err) {

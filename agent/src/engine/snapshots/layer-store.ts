@@ -176,7 +176,7 @@ export class LayerStore {
     let done = false;
     const discard = async () => {
       done = true;
-      sink.abort();
+      await sink.abort();
       await rm(tmp, { recursive: true, force: true });
     };
     return {
@@ -223,7 +223,7 @@ export class LayerStore {
   ): Promise<LayerInfo> {
     const ingest = this.begin();
     try {
-      for await (const chunk of await decompressed(input)) ingest.push(chunk);
+      for await (const chunk of await decompressed(input)) await ingest.push(chunk);
       const diffId = await ingest.finish();
       if (expectedDiffId !== undefined && diffId !== expectedDiffId) {
         throw new EngineError('invalid', `layer diff_id mismatch: expected ${expectedDiffId}, got ${diffId}`);

@@ -66,8 +66,11 @@ export interface ApplyLayerOptions {
  * A layer being unpacked before its parent is known (see Snapshotter.beginLayer).
  */
 export interface LayerIngest {
-  /** uncompressed tar bytes in order; throws forbidden/invalid on a bad entry, after which only abort() is valid */
-  push(chunk: Buffer): void;
+  /**
+   * Uncompressed tar bytes in order, kept until written (do not reuse them); throws forbidden/invalid
+   * on a bad entry, after which only abort() is valid. A promise: too much is queued, wait for it.
+   */
+  push(chunk: Buffer): Promise<void> | undefined;
   /** the input ended; completes the unpack and returns its diff_id */
   finish(): Promise<Digest>;
   /** installs the unpack as the layer above parent (or finds that layer already there and discards this one) */
