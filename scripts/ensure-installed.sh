@@ -14,9 +14,10 @@ if [ "$node_major" -lt 20 ]; then
   exit 1
 fi
 
-# Debian packages, by name. The agent needs iproute2/nftables for networking and a C compiler
-# for its native helper; the tests need a browser, a registry, an sshd and a tiny static userland.
-apt_runtime=(gcc make libc6-dev iproute2 nftables util-linux procps)
+# Debian packages, by name. The agent needs iproute2/nftables for networking, zstd for zstd layers
+# (Node 20 has no zstd decoder) and a C compiler for its native helper; the tests need a browser,
+# a registry, an sshd and a tiny static userland.
+apt_runtime=(gcc make libc6-dev iproute2 nftables util-linux procps zstd)
 apt_test=(chromium busybox-static docker-registry apache2-utils openssh-server)
 wanted=("${apt_runtime[@]}")
 [ "$with_test" = 1 ] && wanted+=("${apt_test[@]}")

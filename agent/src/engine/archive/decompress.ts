@@ -1,4 +1,5 @@
-import { pipeline, Readable } from 'node:stream';
+import { spawn } from 'node:child_process';
+import { Duplex, PassThrough, pipeline, Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { EngineError } from '../errors.ts';
 
@@ -19,8 +20,9 @@ export function detectCompression(head: Uint8Array): Compression {
 
 /**
  * Returns the uncompressed bytes of a layer or archive, sniffing gzip/zstd
- * from the first bytes so callers need not trust a media type. zstd needs a
- * Node with zlib zstd support (22.15+); on Node 20 it is reported unavailable.
+ * from the first bytes so callers need not trust a media type. zstd is
+ * Node's own where it has it (22.15+), else Debian's `zstd` (one process per
+ * layer, not per container).
  * A consumer that stops early (breaks, throws) closes the input: a Readable
  * is destroyed (pass `req.iterator({ destroyOnReturn: false })` to keep an
  * HTTP request alive for its error response), an iterator is returned.
@@ -79,14 +81,7 @@ export async function decompressed(input: AsyncIterable<Uint8Array>): Promise<As
   }
   const kind = detectCompression(head);
   if (kind === 'none') return replay();
-  const make =
-    kind === 'gzip'
-      ? () => zlib.createGunzip({ chunkSize: OUTPUT_CHUNK })
-      : (zlib as unknown as { createZstdDecompress?: () => NodeJS.ReadWriteStream }).createZstdDecompress;
-  if (make === undefined) {
-    release();
-    throw new EngineError('unavailable', 'zstd-compressed layers need Node 22.15 or later');
-  }
+  const make = kind === 'gzip' ? () => zlib.createGunzip({ chunkSize: OUTPUT_CHUNK }) : zstdDecompressor;
   const out = make();
   // a consumer that stops reading destroys `out`; release the input with it (destroying the
   // generator-backed source would wait for replay()'s pending read, maybe forever)
@@ -94,4 +89,42 @@ export async function decompressed(input: AsyncIterable<Uint8Array>): Promise<As
   // pipeline, not pipe: a failing source must fail the reader instead of leaving it hanging
   pipeline(Readable.from(replay()), out, () => {});
   return out as unknown as AsyncIterable<Buffer>;
+}
+
+const nodeZstd = (zlib as unknown as { createZstdDecompress?: () => Duplex }).createZstdDecompress;
+
+/** A zstd stream decoder: Node's, or `zstd -dc` (its default window limit bounds the memory a frame may ask). */
+function zstdDecompressor(): Duplex {
+  if (nodeZstd) return nodeZstd();
+  const child = spawn('zstd', ['-d', '-c', '-q'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  // the output ends only once zstd has said, by its exit code, that the stream was whole
+  const output = new PassThrough();
+  child.stdout.pipe(output, { end: false });
+  const duplex = Duplex.from({ writable: child.stdin, readable: output });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => {
+    if (stderr.length < 4096) stderr += d.toString();
+  });
+  child.on('error', (err: NodeJS.ErrnoException) => {
+    output.destroy(
+      err.code === 'ENOENT'
+        ? new EngineError(
+            'unavailable',
+            'zstd-compressed layers need the zstd command (apt-get install -y zstd)',
+          )
+        : err,
+    );
+  });
+  child.on('close', (code) => {
+    if (code === 0) output.end();
+    else
+      output.destroy(
+        new EngineError('invalid', `not a valid zstd stream: ${stderr.trim() || `zstd exited ${code}`}`),
+      );
+  });
+  // a consumer that stops early: the decoder goes with it
+  duplex.once('close', () => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
+  return duplex;
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -232,9 +233,19 @@ describe('pull refuses bad registry input and commits nothing', () => {
     );
   });
 
-  it('zstd layers, which this Node cannot decompress', async () => {
-    publish('berthtest/zstd', [good()], { layerMediaType: MediaType.ociLayerZstd });
-    await refused(kit.engine(), `${fake.host}/berthtest/zstd`, 'unavailable', /zstd/);
+  it('a zstd layer unpacks to its diff_id; a corrupt zstd stream is refused', async () => {
+    const plain = second();
+    const zst = execFileSync('zstd', ['-c', '-q'], { input: plain });
+    const zstd = { layerMediaType: MediaType.ociLayerZstd, diffIds: [sha256(plain)] };
+    publish('berthtest/zstd', [zst], zstd);
+    const e = kit.engine();
+    await e.registry.pull(`${fake.host}/berthtest/zstd`);
+    assert.equal((await e.stack.images.list()).length, 1, 'pulled: the unpacked bytes hash to the diff_id');
+
+    const corrupt = Buffer.from(zst);
+    corrupt[4] = 0xff; // the frame header descriptor, with its reserved bit set
+    publish('berthtest/zstd-bad', [corrupt], zstd);
+    await refused(kit.engine(), `${fake.host}/berthtest/zstd-bad`, 'invalid', /not a valid zstd stream/);
   });
 
   it('a layer count that disagrees with the config', async () => {

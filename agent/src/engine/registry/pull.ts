@@ -1,4 +1,3 @@
-import zlib from 'node:zlib';
 import type { Digest } from '../content/digest.ts';
 import { EngineError } from '../errors.ts';
 import { MAX_JSON_BLOB } from '../images/load-archive.ts';
@@ -37,8 +36,6 @@ export interface PullResult {
   reference: string;
   upToDate: boolean;
 }
-
-const ZSTD = new Set<string>([MediaType.ociLayerZstd]);
 
 /**
  * `docker pull`: resolves the reference (through mirrors for docker.io),
@@ -146,9 +143,6 @@ function checkImage(
       `image was found but does not match the specified platform: wanted ${formatPlatform(platform)}, actual: ${actual}`,
     );
   }
-  const hasZstd = manifest.layers.some((l) => ZSTD.has(l.mediaType));
-  if (hasZstd && (zlib as { createZstdDecompress?: unknown }).createZstdDecompress === undefined)
-    throw new EngineError('unavailable', 'zstd-compressed layers need Node 22.15 or later');
 }
 
 /**
