@@ -5,6 +5,7 @@
 import { createApiClient } from './api.ts';
 import { CliError } from './cli-error.ts';
 import { logs, ps, rm, run, stop } from './commands/containers.ts';
+import { engine } from './commands/engine.ts';
 import { exec } from './commands/exec.ts';
 import { hosts } from './commands/hosts.ts';
 import { login } from './commands/login.ts';
@@ -22,6 +23,7 @@ const USAGE = `Usage: berth COMMAND
   exec [-i] [-t] [--host HOST] CONTAINER CMD…
   stop [--host HOST] CONTAINER…
   rm [-f] [--host HOST] CONTAINER…
+  engine COMMAND…                           this host's agent, through its socket (berth engine help)
 
 Environment: BERTH_URL, BERTH_TOKEN (override ~/.config/berth/config.json).`;
 
@@ -31,6 +33,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command ? 0 : 2;
   }
+  if (command === 'engine') return engine(args);
   if (command === 'login') {
     await login(args);
     return 0;
