@@ -1,24 +1,12 @@
 import { createHash, type Hash, randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  createReadStream,
-  fstatSync,
-  fsync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  statSync,
-  writeSync,
-} from 'node:fs';
-import { readdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { closeSync, createReadStream, fstatSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
+import { type FileHandle, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { promisify } from 'node:util';
+import { FsQueue, type QueuedFile } from '../archive/fs-queue.ts';
 import { EngineError } from '../errors.ts';
 import type { ContentInfo, ContentStore, ContentWriter, WriteOptions } from './content-store.ts';
 import { type Digest, digestHex, isDigest } from './digest.ts';
-
-const fsyncAsync = promisify(fsync);
 
 export interface LocalContentStoreOptions {
   /** fsync each blob before it is renamed into place (off only in tests that measure nothing else) */
@@ -112,8 +100,8 @@ export class LocalContentStore implements ContentStore {
   async writer(options: WriteOptions = {}): Promise<ContentWriter> {
     this.init();
     const ingestPath = join(this.ingestDir, randomBytes(12).toString('hex'));
-    const fd = openSync(ingestPath, 'wx', 0o600);
-    return new LocalWriter(this, fd, ingestPath, options, this.sync);
+    const handle = await open(ingestPath, 'wx', 0o600);
+    return new LocalWriter(this, handle, ingestPath, options, this.sync);
   }
 
   async put(
@@ -175,35 +163,43 @@ export class LocalContentStore implements ContentStore {
   }
 }
 
+/**
+ * Hashes each chunk as it comes and writes it through an FsQueue: the writes run on libuv's
+ * pool in batches, so neither a promise per chunk nor a slow disk holds up the event loop.
+ * Chunks are kept until written: callers must not reuse them.
+ */
 class LocalWriter implements ContentWriter {
   private readonly hash: Hash = createHash('sha256');
+  private readonly queue = new FsQueue();
+  private readonly file: QueuedFile;
   private written = 0;
   private closed = false;
 
   constructor(
     private readonly store: LocalContentStore,
-    private readonly fd: number,
+    private readonly handle: FileHandle,
     private readonly ingestPath: string,
     private readonly options: WriteOptions,
     private readonly sync: boolean,
-  ) {}
+  ) {
+    this.file = { handle };
+  }
 
   get offset(): number {
     return this.written;
   }
 
-  // Synchronous writes: ingest chunks land in the page cache in microseconds, and a
-  // promise per chunk costs more than the write itself on the load path.
   async write(chunk: Uint8Array): Promise<void> {
     if (this.closed) throw new EngineError('internal', 'write after commit or abort');
     const limit = this.options.maxSize ?? this.options.size;
     if (limit !== undefined && this.written + chunk.byteLength > limit) {
       throw new EngineError('invalid', `content exceeds ${limit} bytes`);
     }
-    let off = 0;
-    while (off < chunk.byteLength) off += writeSync(this.fd, chunk, off);
+    this.queue.check();
     this.hash.update(chunk);
+    this.queue.write(this.file, Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     this.written += chunk.byteLength;
+    await this.queue.room();
   }
 
   digest(): Digest {
@@ -221,10 +217,10 @@ class LocalWriter implements ContentWriter {
       if (want.expected !== undefined && want.expected !== digest) {
         throw new EngineError('invalid', `digest mismatch: expected ${want.expected}, got ${digest}`);
       }
-      // on the thread pool: a pull's other layers unpack on the main thread meanwhile
-      if (this.sync) await fsyncAsync(this.fd);
-      closeSync(this.fd);
+      await this.queue.drained();
+      if (this.sync) await this.handle.sync();
       this.closed = true;
+      await this.handle.close();
       await this.store.install(this.ingestPath, digest);
     } catch (err) {
       await this.abort();
@@ -236,7 +232,8 @@ class LocalWriter implements ContentWriter {
   async abort(): Promise<void> {
     if (!this.closed) {
       this.closed = true;
-      closeSync(this.fd);
+      await this.queue.stop();
+      await this.handle.close().catch(() => {});
     }
     await rm(this.ingestPath, { force: true });
   }
