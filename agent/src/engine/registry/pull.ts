@@ -1,7 +1,7 @@
 import type { Digest } from '../content/digest.ts';
 import { EngineError } from '../errors.ts';
 import { MAX_JSON_BLOB } from '../images/load-archive.ts';
-import { ImageConfig, type ImageManifest, MediaType, parseJson } from '../images/oci-schemas.ts';
+import { ImageConfig, type ImageManifest, parseJson } from '../images/oci-schemas.ts';
 import { familiarReference, formatReference, parseReference, repositoryName } from '../images/reference.ts';
 import { chainIds } from '../snapshots/chain-id.ts';
 import type { LayerIngest } from '../snapshots/snapshotter.ts';
