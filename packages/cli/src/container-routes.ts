@@ -1,8 +1,8 @@
 /**
  * The container routes the CLI calls (the REST side of the containers tRPC router, see
- * GET /api/v1/openapi.json). `logs` and `exec` name streaming routes the control plane does not
- * serve yet (logs and terminals are tRPC subscriptions today): those commands say the route is
- * missing. Keep this the one place that names them.
+ * GET /api/v1/openapi.json). `exec` names a websocket route the control plane does not serve yet
+ * (terminals are tRPC sessions today): that command says the route is missing. Keep this the one
+ * place that names them.
  */
 const q = encodeURIComponent;
 
@@ -16,9 +16,13 @@ export const containerRoutes = {
   stop: (hostId: string, id: string) => `/hosts/${q(hostId)}/containers/${q(id)}/stop`,
   /** POST {force} */
   remove: (hostId: string, id: string) => `/hosts/${q(hostId)}/containers/${q(id)}/remove`,
-  /** GET → the log as a text stream (chunked, open while following). */
-  logs: (hostId: string, id: string, opts: { follow: boolean; tail?: string | undefined }) =>
-    `/hosts/${q(hostId)}/containers/${q(id)}/logs?follow=${opts.follow}${opts.tail ? `&tail=${q(opts.tail)}` : ''}`,
+  /** GET → JSON lines `{stream, text}` (open while following; a failure ends it with `{error}`). */
+  logs: (
+    hostId: string,
+    id: string,
+    opts: { follow: boolean; tail?: string | undefined; timestamps?: boolean | undefined },
+  ) =>
+    `/hosts/${q(hostId)}/containers/${q(id)}/logs?follow=${opts.follow}&timestamps=${opts.timestamps === true}${opts.tail ? `&tail=${q(opts.tail)}` : ''}`,
   /**
    * Websocket upgrade: binary frames are stdin → / ← output; text frames are JSON control
    * messages: → {type:'resize', cols, rows}, ← {type:'exit', code}.

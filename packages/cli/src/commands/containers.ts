@@ -89,7 +89,7 @@ async function followLogs(
   api: ApiClient,
   hostId: string,
   id: string,
-  opts: { follow: boolean; tail?: string | undefined },
+  opts: { follow: boolean; tail?: string | undefined; timestamps?: boolean },
 ) {
   const abort = new AbortController();
   const onInt = () => abort.abort();
@@ -97,11 +97,29 @@ async function followLogs(
   try {
     const response = await api.stream(containerRoutes.logs(hostId, id, opts), abort.signal);
     if (!response.body) return;
-    for await (const chunk of response.body) process.stdout.write(chunk);
+    for await (const line of jsonLines(response.body)) {
+      const entry = line as { stream?: string; text?: string; error?: { message?: string } };
+      if (entry.error) throw new CliError(entry.error.message ?? 'the log stream failed');
+      (entry.stream === 'stderr' ? process.stderr : process.stdout).write(entry.text ?? '');
+    }
   } catch (err) {
     if (!abort.signal.aborted) throw err;
   } finally {
     process.off('SIGINT', onInt);
+  }
+}
+
+/** A streamed route's body: one JSON value per line. */
+async function* jsonLines(body: AsyncIterable<Uint8Array>): AsyncGenerator<unknown> {
+  const decoder = new TextDecoder();
+  let pending = '';
+  for await (const chunk of body) {
+    pending += decoder.decode(chunk, { stream: true });
+    for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n')) {
+      const line = pending.slice(0, nl);
+      pending = pending.slice(nl + 1);
+      if (line.trim() !== '') yield JSON.parse(line);
+    }
   }
 }
 
@@ -110,7 +128,12 @@ export async function logs(api: ApiClient, args: string[]): Promise<void> {
     host: { type: 'string' },
     follow: { type: 'boolean', short: 'f' },
     tail: { type: 'string', short: 'n' },
+    timestamps: { type: 'boolean', short: 't' },
   });
   const c = await resolveContainer(api, need(positionals[0], 'container'), values.host);
-  await followLogs(api, c.hostId, c.id, { follow: values.follow === true, tail: values.tail });
+  await followLogs(api, c.hostId, c.id, {
+    follow: values.follow === true,
+    tail: values.tail,
+    timestamps: values.timestamps === true,
+  });
 }

@@ -1,16 +1,19 @@
 /** Logs, stats and one-shot exec over host streams, shaped for tRPC subscriptions and scripts. */
 import type { StreamInput } from '@berth/protocol';
+import { z } from 'zod';
 import { type Actor, audited } from '../audit/audited.ts';
 import type { Deps } from '../deps.ts';
 
 type D = Pick<Deps, 'db' | 'gateway'>;
+
+export const LogChunk = z.object({ stream: z.enum(['stdout', 'stderr']), text: z.string() });
 
 /** Log lines as they come; the subscriber's pace is the host's pace (credit flows as lines are taken). */
 export async function* followLogs(
   deps: D,
   input: { hostId: string } & StreamInput<'containers.logs'>,
   signal: AbortSignal | undefined,
-): AsyncGenerator<{ stream: 'stdout' | 'stderr'; text: string }> {
+): AsyncGenerator<z.infer<typeof LogChunk>> {
   const { hostId, ...logs } = input;
   const stream = await deps.gateway.stream(hostId, 'containers.logs', logs, { signal });
   for await (const e of stream) if (e.kind !== 'item') yield { stream: e.kind, text: e.data.toString() };

@@ -76,10 +76,21 @@ function operation(route: RestRoute) {
         }
       : {}),
     responses: {
-      '200': {
-        description: 'OK',
-        content: { 'application/json': { schema: route.output ? jsonSchemaOf(route.output, 'output') : {} } },
-      },
+      '200':
+        route.type === 'subscription'
+          ? {
+              description:
+                'A stream: one JSON object per line while it lasts; a failure ends it with an Error line',
+              content: {
+                'application/x-ndjson': { schema: route.items ? jsonSchemaOf(route.items, 'output') : {} },
+              },
+            }
+          : {
+              description: 'OK',
+              content: {
+                'application/json': { schema: route.output ? jsonSchemaOf(route.output, 'output') : {} },
+              },
+            },
       ...Object.fromEntries(
         Object.entries(ERROR_RESPONSES).map(([status, description]) => [
           status,

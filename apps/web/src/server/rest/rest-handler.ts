@@ -4,6 +4,7 @@
  * the procedure runs with all its middlewares (auth, CSRF for cookie callers, audit); errors
  * come back as `{ error: { code, message, issues? } }` with tRPC's HTTP status for the code.
  */
+import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { callTRPCProcedure, getTRPCErrorFromUnknown, type TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
@@ -127,6 +128,8 @@ export function createRestHandler(deps: Deps) {
       throw err;
     }
     const ctx = await createContext(deps, req, res);
+    const aborter = new AbortController();
+    res.once('close', () => aborter.abort());
     try {
       const data = await callTRPCProcedure({
         router: appRouter,
@@ -134,21 +137,55 @@ export function createRestHandler(deps: Deps) {
         getRawInput: async () => input,
         ctx,
         type: route.type,
-        signal: undefined,
+        signal: aborter.signal,
         batchIndex: 0,
       });
-      send(res, 200, data ?? null);
+      if (route.type === 'subscription') await streamLines(res, data as AsyncIterable<unknown>);
+      else send(res, 200, data ?? null);
     } catch (err) {
-      const error = getTRPCErrorFromUnknown(err);
-      if (error.code === 'INTERNAL_SERVER_ERROR') {
-        deps.log(`rest ${method} ${path}: ${error.cause?.stack ?? error.stack}`);
-        return sendError(res, 500, error.code, 'internal error');
-      }
-      const issues = error.code === 'BAD_REQUEST' ? issuesOf(error) : undefined;
-      const message = issues
-        ? issues.map((i) => `${i.path || 'input'}: ${i.message}`).join('; ')
-        : error.message;
-      sendError(res, getHTTPStatusCodeFromError(error), error.code, message, issues);
+      const { status, body } = errorAnswer(err, (e) =>
+        deps.log(`rest ${method} ${path}: ${e.cause?.stack ?? e.stack}`),
+      );
+      if (!res.headersSent) return send(res, status, body);
+      // mid-stream: the status is sent already, so the failure is the last line
+      if (!res.destroyed) res.end(`${JSON.stringify(body)}\n`);
     }
   };
+}
+
+function errorAnswer(err: unknown, logInternal: (e: TRPCError) => void) {
+  const error = getTRPCErrorFromUnknown(err);
+  if (error.code === 'INTERNAL_SERVER_ERROR') {
+    logInternal(error);
+    return { status: 500, body: { error: { code: error.code, message: 'internal error' } } };
+  }
+  const issues = error.code === 'BAD_REQUEST' ? issuesOf(error) : undefined;
+  const message = issues ? issues.map((i) => `${i.path || 'input'}: ${i.message}`).join('; ') : error.message;
+  return {
+    status: getHTTPStatusCodeFromError(error),
+    body: { error: { code: error.code, message, ...(issues ? { issues } : {}) } },
+  };
+}
+
+/**
+ * A subscription as JSON lines. The first item is awaited before the status is sent, so a
+ * refusal (no right, unknown host, host offline) is still an HTTP error; later failures end the
+ * stream with an `{"error": …}` line.
+ */
+async function streamLines(res: ServerResponse, items: AsyncIterable<unknown>): Promise<void> {
+  const it = items[Symbol.asyncIterator]();
+  let next = await it.next();
+  res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store' });
+  res.flushHeaders();
+  try {
+    while (!next.done) {
+      if (!res.write(`${JSON.stringify(next.value)}\n`))
+        await Promise.race([once(res, 'drain'), once(res, 'close')]);
+      if (res.destroyed) break;
+      next = await it.next();
+    }
+  } finally {
+    await it.return?.();
+  }
+  res.end();
 }

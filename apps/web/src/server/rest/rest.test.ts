@@ -55,7 +55,8 @@ describe('REST /api/v1 and its OpenAPI document (real HTTP, real PostgreSQL)', (
         .map((p) => p.name)
         .sort();
       assert.deepEqual(declared, templated, `${name} declares its path parameters`);
-      const answer = operation.responses['200']?.content['application/json']?.schema ?? {};
+      const content = operation.responses['200']?.content ?? {};
+      const answer = (content['application/json'] ?? content['application/x-ndjson'])?.schema ?? {};
       assert.ok(Object.keys(answer).length > 0, `${name} describes its answer (.output())`);
     }
     const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]!);

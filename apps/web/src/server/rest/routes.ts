@@ -15,7 +15,8 @@ export type JsonSchema = Record<string, unknown> & {
 export interface RestRoute extends OpenApiMeta {
   /** the procedure's tRPC path, e.g. `hosts.rename` */
   procedurePath: string;
-  type: 'query' | 'mutation';
+  /** a subscription is served as a stream of JSON lines (application/x-ndjson) */
+  type: 'query' | 'mutation' | 'subscription';
   pathParams: string[];
   pattern: RegExp;
   input: z.ZodType | undefined;
@@ -39,7 +40,9 @@ export function collectRoutes(router: AnyRouter): RestRoute[] {
       type: 'query' | 'mutation' | 'subscription';
     };
     const openapi = def.meta?.openapi;
-    if (!openapi || def.type === 'subscription') continue;
+    if (!openapi) continue;
+    if (def.type === 'subscription' && openapi.method !== 'GET')
+      throw new Error(`${procedurePath}: a streamed REST route is a GET`);
     if (def.inputs.length > 1) throw new Error(`${procedurePath}: REST routes need a single .input()`);
     const pathParams = [...openapi.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
     const pattern = new RegExp(

@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { initTRPC, TRPCError } from '@trpc/server';
+import type { z } from 'zod';
 import { createHostAccessSource } from '../access/grant-lookup.ts';
 import type { AccessCaller } from '../access/host-access.ts';
 import { recordFailedChange } from '../audit/record-failure.ts';
@@ -66,6 +67,8 @@ export interface ProcedureMeta {
     /** relative to /api/v1, with `{param}` segments taken from the input, e.g. `/hosts/{hostId}` */
     path: string;
     summary: string;
+    /** a subscription's items (served as JSON lines), for the OpenAPI document */
+    items?: z.ZodType;
   };
 }
 

@@ -10,7 +10,7 @@ import {
   renameContainer,
   runContainer,
 } from '../../containers/container-actions.ts';
-import { execOnce, followLogs, followStats } from '../../containers/container-streams.ts';
+import { execOnce, followLogs, followStats, LogChunk } from '../../containers/container-streams.ts';
 import { ContainerRow, ListContainersInput, listContainers } from '../../containers/list-containers.ts';
 import { authedProcedure, router, withServiceErrors } from '../init.ts';
 import { ContainerRef, Empty, HostRef, viewable } from './host-inputs.ts';
@@ -158,14 +158,24 @@ export const containersRouter = router({
       return await execOnce(ctx.deps, ctx.user, input);
     }),
 
-  logs: authedProcedure.input(LogsInput).subscription(({ ctx, input, signal }) =>
-    withServiceErrors(
-      (async function* () {
-        await requireHostAccess(ctx.user, input.hostId, 'logs');
-        yield* followLogs(ctx.deps, input, signal);
-      })(),
+  logs: authedProcedure
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/hosts/{hostId}/containers/{id}/logs',
+        summary: 'Log lines as JSON lines ({stream, text}); follow=true keeps the stream open',
+        items: LogChunk,
+      },
+    })
+    .input(LogsInput)
+    .subscription(({ ctx, input, signal }) =>
+      withServiceErrors(
+        (async function* () {
+          await requireHostAccess(ctx.user, input.hostId, 'logs');
+          yield* followLogs(ctx.deps, input, signal);
+        })(),
+      ),
     ),
-  ),
 
   stats: authedProcedure
     .input(ContainerRef.extend({ intervalMs: z.number().int().min(200).max(60_000).default(1000) }))
