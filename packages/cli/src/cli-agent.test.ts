@@ -29,14 +29,15 @@ describe('the berth CLI against a control plane with a real agent', { timeout: 1
     if (home) rmSync(home, { recursive: true, force: true });
   });
 
-  const berth = (args: string[]) =>
+  const berth = (args: string[], input = '') =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      execFile(BIN, args, { env, timeout: 60_000 }, (err, stdout, stderr) => {
+      const child = execFile(BIN, args, { env, timeout: 60_000 }, (err, stdout, stderr) => {
         resolve({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout, stderr });
       });
+      child.stdin?.end(input);
     });
 
-  test('run -d, ps, logs and logs -f (streams kept apart), stop, rm', async () => {
+  test('run -d, ps, logs and logs -f, exec (-i, -it), stop, rm: stdout and stderr kept apart', async () => {
     const run = await berth([
       'run',
       '--host',
@@ -75,6 +76,23 @@ describe('the berth CLI against a control plane with a real agent', { timeout: 1
     assert.equal(once.code, 0, once.stderr);
     assert.equal(once.stdout + once.stderr, 'second\n', '-n 1: the last line only');
 
+    const exec = await berth(['exec', 'berthtest-cli', 'sh', '-c', 'echo in-exec; echo to-err >&2; exit 4']);
+    assert.equal(exec.code, 4, exec.stderr);
+    assert.equal(exec.stdout, 'in-exec\n');
+    assert.equal(exec.stderr, 'to-err\n');
+    const piped = await berth(['exec', '-i', 'berthtest-cli', 'tr', 'a-z', 'A-Z'], 'shout\n');
+    assert.equal(piped.stdout, 'SHOUT\n', 'stdin reaches the process with -i');
+    const tty = await new Promise<string>((resolve) => {
+      // script(1) gives the CLI a terminal, as a person at a shell has
+      execFile(
+        'script',
+        ['-qc', `${BIN} exec -it berthtest-cli sh -c 'tty; echo $((6*7))'`, '/dev/null'],
+        { env, timeout: 60_000 },
+        (_e, stdout) => resolve(stdout),
+      );
+    });
+    assert.match(tty, /\/dev\/pts\/\d+\r*\n42/);
+
     assert.equal((await berth(['stop', 'berthtest-cli'])).code, 0);
     assert.equal((await berth(['rm', 'berthtest-cli'])).code, 0);
     await until('gone from ps -a', async () => !(await berth(['ps', '-a'])).stdout.includes('berthtest-cli'));
@@ -98,5 +116,36 @@ describe('the berth CLI against a control plane with a real agent', { timeout: 1
       },
     );
     assert.equal(unknown.status, 404, await unknown.text());
+  });
+
+  test('exec over the websocket is refused for a read-only token, with the reason', async () => {
+    await hosts.cp.deps.gateway.call(hosts.hostIds[0]!, 'containers.run', {
+      image: 'busybox',
+      name: 'berthtest-cli-exec',
+      cmd: ['sleep', '300'],
+    });
+    const { token } = await createApiToken(hosts.cp.deps.db, hosts.admin, {
+      name: 'berthtest-ro',
+      scope: 'read',
+    });
+    const before = await hosts.cp.deps.db.auditLog.count({ where: { action: 'container.exec' } });
+    const refused = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      execFile(
+        BIN,
+        ['exec', '--host', 'berthtest-host-1', 'berthtest-cli-exec', 'true'],
+        { env: { ...env, BERTH_TOKEN: token } },
+        (err, _o, stderr) =>
+          resolve({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, stderr }),
+      );
+    });
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /exec refused: .* \(HTTP 403\)/);
+    const ok = await berth(['exec', '--host', 'berthtest-host-1', 'berthtest-cli-exec', 'true']);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.ok((await hosts.cp.deps.db.auditLog.count({ where: { action: 'container.exec' } })) > before);
+    await hosts.cp.deps.gateway.call(hosts.hostIds[0]!, 'containers.remove', {
+      id: 'berthtest-cli-exec',
+      force: true,
+    });
   });
 });

@@ -1,8 +1,7 @@
 /**
  * The container routes the CLI calls (the REST side of the containers tRPC router, see
- * GET /api/v1/openapi.json). `exec` names a websocket route the control plane does not serve yet
- * (terminals are tRPC sessions today): that command says the route is missing. Keep this the one
- * place that names them.
+ * GET /api/v1/openapi.json, plus the exec websocket of `terminals/exec-socket.ts`). Keep this the
+ * one place that names them.
  */
 const q = encodeURIComponent;
 
@@ -24,8 +23,8 @@ export const containerRoutes = {
   ) =>
     `/hosts/${q(hostId)}/containers/${q(id)}/logs?follow=${opts.follow}&timestamps=${opts.timestamps === true}${opts.tail ? `&tail=${q(opts.tail)}` : ''}`,
   /**
-   * Websocket upgrade: binary frames are stdin → / ← output; text frames are JSON control
-   * messages: → {type:'resize', cols, rows}, ← {type:'exit', code}.
+   * Websocket upgrade: binary frames are stdin → / ← stdout; text frames are JSON: →
+   * {type:'resize', cols, rows}, {type:'stdin-end'}; ← {type:'stderr', data (base64)}, {type:'exit', code}.
    */
   exec: (hostId: string, id: string, opts: { cmd: string[]; tty: boolean }) =>
     `/hosts/${q(hostId)}/containers/${q(id)}/exec?cmd=${q(JSON.stringify(opts.cmd))}&tty=${opts.tty}`,

@@ -25,6 +25,7 @@ import { HostGateway } from './link/host-gateway.ts';
 import { markAllHostsOffline } from './link/host-presence.ts';
 import { createLinkServer, type LinkServer, type LinkServerOptions } from './link/link-server.ts';
 import { createRestHandler, REST_PREFIX } from './rest/rest-handler.ts';
+import { createExecSocket } from './terminals/exec-socket.ts';
 import { TerminalSessions } from './terminals/terminal-sessions.ts';
 import { appRouter } from './trpc/app-router.ts';
 import { createContext } from './trpc/init.ts';
@@ -136,6 +137,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     },
   });
   const rest = createRestHandler(deps);
+  const execSocket = createExecSocket(deps);
   const pages = options.pages === false ? undefined : await loadPages(config);
 
   const server = createServer(async (req, res) => {
@@ -158,6 +160,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   server.on('upgrade', (req, socket, head) => {
     const path = new URL(req.url ?? '/', 'http://berth.invalid').pathname;
     if (path === LINK_PATH) link.handleUpgrade(req, socket, head);
+    else if (execSocket.matches(path)) void execSocket.handleUpgrade(req, socket, head);
     else if (pages) pages.upgrades.emit('upgrade', req, socket, head);
     else socket.destroy();
   });
@@ -188,6 +191,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         deps.terminals.closeAll();
+        execSocket.close();
         await link.close();
         setTimeout(() => server.closeAllConnections(), 2000).unref();
         await closed;

@@ -40,6 +40,9 @@ export async function exec(api: ApiClient, config: CliConfig, args: string[]): P
         stdin.on('data', (chunk) => ws.send(chunk));
         stdin.on('end', () => ws.send(JSON.stringify({ type: 'stdin-end' })));
         stdin.resume();
+      } else {
+        // as docker exec without -i: the process sees no input at all
+        ws.send(JSON.stringify({ type: 'stdin-end' }));
       }
     });
     ws.on('message', (data, isBinary) => {
@@ -47,15 +50,34 @@ export async function exec(api: ApiClient, config: CliConfig, args: string[]): P
         process.stdout.write(data as Buffer);
         return;
       }
-      const message = JSON.parse(String(data)) as { type: string; code?: number; message?: string };
+      const message = JSON.parse(String(data)) as {
+        type: string;
+        code?: number;
+        message?: string;
+        data?: string;
+      };
+      if (message.type === 'stderr') process.stderr.write(Buffer.from(message.data ?? '', 'base64'));
       if (message.type === 'exit') exitCode = message.code ?? 0;
-      if (message.type === 'error') process.stderr.write(`berth: ${message.message}\n`);
+      if (message.type === 'error') {
+        process.stderr.write(`berth: ${message.message}\n`);
+        exitCode = 1;
+      }
     });
     ws.on('unexpected-response', (_req, res) => {
       restore();
-      reject(
-        new CliError(`exec refused: HTTP ${res.statusCode} ${res.statusMessage} (${url.split('?')[0]})`),
-      );
+      let body = '';
+      res.on('data', (d: Buffer) => {
+        body += d.toString();
+      });
+      res.on('end', () => {
+        let message = `HTTP ${res.statusCode} ${res.statusMessage}`;
+        try {
+          message = (JSON.parse(body) as { error: { message: string } }).error.message;
+        } catch {
+          // no JSON answer: the status line says it
+        }
+        reject(new CliError(`exec refused: ${message} (HTTP ${res.statusCode})`));
+      });
     });
     ws.on('error', (err) => {
       restore();
