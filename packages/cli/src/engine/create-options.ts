@@ -29,7 +29,7 @@ function portBindings(specs: string[]) {
       throw new CliError(`invalid port ${JSON.stringify(spec)}: expected [IP:]HOST:CONTAINER[/tcp|udp]`);
     const key = `${m[3]}/${m[4] ?? 'tcp'}`;
     exposed[key] = {};
-    (bindings[key] ??= []).push({ HostIp: m[1] ?? '', HostPort: m[2] ?? '' });
+    bindings[key] = [...(bindings[key] ?? []), { HostIp: m[1] ?? '', HostPort: m[2] ?? '' }];
   }
   return { exposed, bindings };
 }

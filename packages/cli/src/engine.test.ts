@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { suiteAgent } from '../../../agent/src/docker-api/testing/agent-under-test.ts';
+import { busyboxArchive } from '../../../agent/src/engine/images/testing/busybox-image.ts';
+
+const BIN = join(import.meta.dirname, '..', 'bin', 'berth');
+
+interface Run {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  done: Promise<number | null>;
+}
+
+describe('berth engine against a real agent socket', () => {
+  const { agent } = suiteAgent();
+
+  function start(args: string[], env: Record<string, string> = {}): Run {
+    const child = spawn(BIN, ['engine', '--socket', agent().socket, ...args], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr!.on('data', (d) => {
+      stderr += d;
+    });
+    const done = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    return { child, stdout: () => stdout, stderr: () => stderr, done };
+  }
+
+  async function berth(...args: string[]) {
+    const r = start(args);
+    const code = await r.done;
+    return { code, stdout: r.stdout(), stderr: r.stderr() };
+  }
+
+  async function until(what: string, check: () => boolean): Promise<void> {
+    for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(check(), `timed out waiting for ${what}`);
+  }
+
+  test('load -i reads a docker-save tarball with progress, images lists it', async () => {
+    const file = join(agent().dir, 'berthtest-image.tar');
+    writeFileSync(file, busyboxArchive({ tag: 'berthtest/loaded:v1' }).archive);
+    const loaded = await berth('load', '-i', file);
+    assert.equal(loaded.code, 0, loaded.stderr);
+    assert.match(loaded.stdout, /Loaded image: berthtest\/loaded:v1/);
+    const listed = await berth('images');
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.match(listed.stdout, /^REPOSITORY\s+TAG\s+IMAGE ID\s+CREATED\s+SIZE/);
+    assert.match(listed.stdout, /\nberthtest\/loaded\s+v1\s+[0-9a-f]{12}\s/);
+    assert.match(listed.stdout, /\nbusybox\s+latest\s+[0-9a-f]{12}\s/);
+  });
+
+  test('run in the foreground streams stdout and stderr apart and exits with the container’s code', async () => {
+    const ran = await berth('run', '--rm', 'busybox', 'sh', '-c', 'echo to-out; echo to-err >&2; exit 3');
+    assert.equal(ran.code, 3, ran.stderr);
+    assert.equal(ran.stdout, 'to-out\n');
+    assert.equal(ran.stderr, 'to-err\n');
+    const all = await berth('ps', '-a', '-q');
+    assert.equal(all.stdout, '', '--rm removed the container');
+  });
+
+  test('run -d, ps, logs -f sees a later line, exec output and exit code, stop, rm', async () => {
+    const script = 'echo first; while [ ! -f /tmp/go ]; do sleep 0.1; done; echo later; exec sleep 1000';
+    const ran = await berth('run', '-d', '--name', 'berthtest-web', 'busybox', 'sh', '-c', script);
+    assert.equal(ran.code, 0, ran.stderr);
+    const id = ran.stdout.trim();
+    assert.match(id, /^[0-9a-f]{64}$/);
+
+    const ps = await berth('ps');
+    assert.match(ps.stdout, /^CONTAINER ID\s+IMAGE\s+COMMAND\s+CREATED\s+STATUS\s+PORTS\s+NAMES/);
+    assert.match(ps.stdout, new RegExp(`\\n${id.slice(0, 12)}\\s+busybox\\s+.*Up .*berthtest-web`));
+
+    const follow = start(['logs', '-f', 'berthtest-web']);
+    await until('the first line', () => follow.stdout().includes('first\n'));
+    assert.ok(!follow.stdout().includes('later'));
+    const touched = await berth('exec', 'berthtest-web', 'touch', '/tmp/go');
+    assert.equal(touched.code, 0, touched.stderr);
+    await until('the later line', () => follow.stdout().includes('later\n'));
+
+    const exec = await berth(
+      'exec',
+      'berthtest-web',
+      'sh',
+      '-c',
+      'echo from-exec; echo exec-err >&2; exit 5',
+    );
+    assert.equal(exec.code, 5);
+    assert.equal(exec.stdout, 'from-exec\n');
+    assert.equal(exec.stderr, 'exec-err\n');
+
+    const stopped = await berth('stop', '-t', '1', 'berthtest-web');
+    assert.equal(stopped.code, 0, stopped.stderr);
+    assert.equal(stopped.stdout, 'berthtest-web\n');
+    assert.equal(await follow.done, 0, 'logs -f ends when the container stops');
+    assert.equal(follow.stdout(), 'first\nlater\n');
+
+    assert.equal((await berth('ps', '-q')).stdout, '');
+    assert.match((await berth('ps', '-a')).stdout, /Exited \(137\).*berthtest-web/);
+    const removed = await berth('rm', 'berthtest-web');
+    assert.equal(removed.code, 0, removed.stderr);
+    assert.equal((await berth('ps', '-a', '-q')).stdout, '');
+  });
+
+  test('bad input: the agent’s message, exit 1, nothing created', async () => {
+    const unknown = await berth('run', 'berthtest/nosuch:latest', 'true');
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /^berth: Error response from agent: .*berthtest\/nosuch/);
+
+    const first = await berth('create', '--name', 'berthtest-taken', 'busybox', 'true');
+    assert.equal(first.code, 0, first.stderr);
+    const taken = await berth('run', '-d', '--name', 'berthtest-taken', 'busybox', 'true');
+    assert.equal(taken.code, 1);
+    assert.match(
+      taken.stderr,
+      /^berth: Error response from agent: .*"?\/?berthtest-taken"? .*(in use|already)/,
+    );
+    assert.equal((await berth('ps', '-a', '-q')).stdout, `${first.stdout.trim().slice(0, 12)}\n`);
+
+    const badMemory = await berth('run', '--memory', 'lots', 'busybox', 'true');
+    assert.equal(badMemory.code, 1);
+    assert.match(badMemory.stderr, /invalid --memory/);
+
+    const gone = await new Promise<number | null>((resolve) =>
+      spawn(BIN, ['engine', '--socket', join(agent().dir, 'berthtest-none.sock'), 'ps']).on('close', resolve),
+    );
+    assert.equal(gone, 1);
+  });
+});
