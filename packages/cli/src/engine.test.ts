@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { suiteAgent } from '../../../agent/src/docker-api/testing/agent-under-test.ts';
-import { busyboxArchive } from '../../../agent/src/engine/images/testing/busybox-image.ts';
+import { busyboxArchive, busyboxRootfs } from '../../../agent/src/engine/images/testing/busybox-image.ts';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'berth');
 
@@ -59,6 +59,22 @@ describe('berth engine against a real agent socket', () => {
     assert.match(listed.stdout, /\nbusybox\s+latest\s+[0-9a-f]{12}\s/);
   });
 
+  test('import makes a one-layer image of a rootfs tarball; tag and rmi name and unname it', async () => {
+    const file = join(agent().dir, 'berthtest-rootfs.tar');
+    writeFileSync(file, busyboxRootfs());
+    const imported = await berth('import', file, 'berthtest/imported:v2');
+    assert.equal(imported.code, 0, imported.stderr);
+    assert.match(imported.stdout, /^sha256:[0-9a-f]{64}\n$/);
+    const ran = await berth('run', '--rm', 'berthtest/imported:v2', 'echo', 'from-import');
+    assert.equal(ran.code, 0, ran.stderr);
+    assert.equal(ran.stdout, 'from-import\n');
+    assert.equal((await berth('tag', 'berthtest/imported:v2', 'berthtest/again:v3')).code, 0);
+    assert.match((await berth('images')).stdout, /\nberthtest\/again\s+v3\s/);
+    const removed = await berth('rmi', 'berthtest/again:v3');
+    assert.equal(removed.stdout, 'Untagged: berthtest/again:v3\n');
+    assert.doesNotMatch((await berth('images')).stdout, /berthtest\/again/);
+  });
+
   test('run in the foreground streams stdout and stderr apart and exits with the container’s code', async () => {
     const ran = await berth('run', '--rm', 'busybox', 'sh', '-c', 'echo to-out; echo to-err >&2; exit 3');
     assert.equal(ran.code, 3, ran.stderr);
@@ -110,6 +126,44 @@ describe('berth engine against a real agent socket', () => {
     assert.equal((await berth('ps', '-a', '-q')).stdout, '');
   });
 
+  test('exec -t gets a terminal (run under a pseudo-terminal, as a user at one)', async () => {
+    const ran = await berth('run', '-d', '--name', 'berthtest-tty', 'busybox', 'sleep', '1000');
+    assert.equal(ran.code, 0, ran.stderr);
+    const command = `${BIN} engine --socket ${agent().socket} exec -t berthtest-tty tty`;
+    const script = spawn('script', ['-qec', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    script.stdout.on('data', (d) => {
+      out += d;
+    });
+    const code = await new Promise((resolve) => script.on('close', resolve));
+    assert.equal(code, 0, out);
+    assert.match(out, /^\/dev\/pts\/\d+\r*\n/);
+    const withoutTty = await berth('exec', 'berthtest-tty', 'tty');
+    assert.equal(withoutTty.code, 1);
+    assert.equal(withoutTty.stdout, 'not a tty\n');
+    assert.equal((await berth('rm', '-f', 'berthtest-tty')).code, 0);
+  });
+
+  test('volume create, ls, a container writes into it, rm', async () => {
+    assert.equal((await berth('volume', 'create', 'berthtest-vol')).stdout, 'berthtest-vol\n');
+    assert.match((await berth('volume', 'ls')).stdout, /^DRIVER\s+VOLUME NAME\nlocal\s+berthtest-vol\n/);
+    const wrote = await berth(
+      'run',
+      '--rm',
+      '-v',
+      'berthtest-vol:/data',
+      'busybox',
+      'sh',
+      '-c',
+      'echo kept > /data/f',
+    );
+    assert.equal(wrote.code, 0, wrote.stderr);
+    const read = await berth('run', '--rm', '-v', 'berthtest-vol:/data:ro', 'busybox', 'cat', '/data/f');
+    assert.equal(read.stdout, 'kept\n');
+    assert.equal((await berth('volume', 'rm', 'berthtest-vol')).code, 0);
+    assert.equal((await berth('volume', 'ls', '-q')).stdout, '');
+  });
+
   test('bad input: the agent’s message, exit 1, nothing created', async () => {
     const unknown = await berth('run', 'berthtest/nosuch:latest', 'true');
     assert.equal(unknown.code, 1);
@@ -123,7 +177,12 @@ describe('berth engine against a real agent socket', () => {
       taken.stderr,
       /^berth: Error response from agent: .*"?\/?berthtest-taken"? .*(in use|already)/,
     );
-    assert.equal((await berth('ps', '-a', '-q')).stdout, `${first.stdout.trim().slice(0, 12)}\n`);
+    const named = (await berth('ps', '-a')).stdout.split('\n').filter((l) => l.endsWith(' berthtest-taken'));
+    assert.deepEqual(
+      named.map((l) => l.slice(0, 12)),
+      [first.stdout.trim().slice(0, 12)],
+      'the refused run created nothing',
+    );
 
     const badMemory = await berth('run', '--memory', 'lots', 'busybox', 'true');
     assert.equal(badMemory.code, 1);
