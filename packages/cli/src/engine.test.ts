@@ -184,6 +184,13 @@ describe('berth engine against a real agent socket', () => {
       'the refused run created nothing',
     );
 
+    const missing = await berth('load', '-i', join(agent().dir, 'berthtest-missing.tar'));
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /^berth: cannot read the archive: ENOENT/);
+    const wrongFlag = await berth('start', '-f', 'berthtest-taken');
+    assert.equal(wrongFlag.code, 1);
+    assert.match(wrongFlag.stderr, /Unknown option '-f'/);
+
     const badMemory = await berth('run', '--memory', 'lots', 'busybox', 'true');
     assert.equal(badMemory.code, 1);
     assert.match(badMemory.stderr, /invalid --memory/);

@@ -58,11 +58,12 @@ export async function create(engine: EngineClient, args: string[]): Promise<void
 /** `start|pause|unpause|restart|stop|kill|rm CONTAINER…`: each in turn, its name echoed as Docker does. */
 export async function eachContainer(engine: EngineClient, action: string, args: string[]): Promise<void> {
   const { values, positionals } = parse(args, {
-    time: { type: 'string', short: 't' },
-    signal: { type: 'string', short: 's' },
-    force: { type: 'boolean', short: 'f' },
-    volumes: { type: 'boolean', short: 'v' },
-  });
+    ...(action === 'stop' || action === 'restart' ? { time: { type: 'string', short: 't' } } : {}),
+    ...(action === 'kill' ? { signal: { type: 'string', short: 's' } } : {}),
+    ...(action === 'rm'
+      ? { force: { type: 'boolean', short: 'f' }, volumes: { type: 'boolean', short: 'v' } }
+      : {}),
+  } as const);
   need(positionals[0], 'container');
   for (const which of positionals) {
     if (action === 'rm') {

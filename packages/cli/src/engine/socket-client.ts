@@ -49,6 +49,10 @@ export class EngineClient {
         const why = err.code === 'ENOENT' || err.code === 'ECONNREFUSED' ? ' (is berth-agent running?)' : '';
         reject(new CliError(`cannot reach the agent at ${this.socketPath}: ${err.message}${why}`));
       });
+      options.upload?.on('error', (err) => {
+        req.destroy();
+        reject(new CliError(`cannot read the archive: ${err.message}`));
+      });
     });
     if (options.upload) options.upload.pipe(req);
     else req.end(options.body === undefined ? undefined : JSON.stringify(options.body));
