@@ -18,11 +18,12 @@ interface Run {
 describe('berth engine against a real agent socket', () => {
   const { agent } = suiteAgent();
 
-  function start(args: string[], env: Record<string, string> = {}): Run {
+  function start(args: string[], input?: string): Run {
     const child = spawn(BIN, ['engine', '--socket', agent().socket, ...args], {
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { PATH: process.env.PATH ?? '' },
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
+    child.stdin?.end(input);
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (d) => {
@@ -80,8 +81,11 @@ describe('berth engine against a real agent socket', () => {
     assert.equal(ran.code, 3, ran.stderr);
     assert.equal(ran.stdout, 'to-out\n');
     assert.equal(ran.stderr, 'to-err\n');
+    const piped = start(['run', '--rm', '-i', 'busybox', 'sh', '-c', 'cat; exit 4'], 'through stdin\n');
+    assert.equal(await piped.done, 4, piped.stderr());
+    assert.equal(piped.stdout(), 'through stdin\n');
     const all = await berth('ps', '-a', '-q');
-    assert.equal(all.stdout, '', '--rm removed the container');
+    assert.equal(all.stdout, '', '--rm removed the containers');
   });
 
   test('run -d, ps, logs -f sees a later line, exec output and exit code, stop, rm', async () => {
@@ -112,6 +116,10 @@ describe('berth engine against a real agent socket', () => {
     assert.equal(exec.code, 5);
     assert.equal(exec.stdout, 'from-exec\n');
     assert.equal(exec.stderr, 'exec-err\n');
+
+    const piped = start(['exec', '-i', 'berthtest-web', 'tr', 'a-z', 'A-Z'], 'shout\n');
+    assert.equal(await piped.done, 0, piped.stderr());
+    assert.equal(piped.stdout(), 'SHOUT\n');
 
     const stopped = await berth('stop', '-t', '1', 'berthtest-web');
     assert.equal(stopped.code, 0, stopped.stderr);
