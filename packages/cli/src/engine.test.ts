@@ -47,7 +47,7 @@ describe('berth engine against a real agent socket', () => {
     assert.ok(check(), `timed out waiting for ${what}`);
   }
 
-  test('load -i reads a docker-save tarball with progress, images lists it', async () => {
+  test('load -i reads a docker-save and an OCI-layout tarball, images lists them', async () => {
     const file = join(agent().dir, 'berthtest-image.tar');
     writeFileSync(file, busyboxArchive({ tag: 'berthtest/loaded:v1' }).archive);
     const loaded = await berth('load', '-i', file);
@@ -58,6 +58,13 @@ describe('berth engine against a real agent socket', () => {
     assert.match(listed.stdout, /^REPOSITORY\s+TAG\s+IMAGE ID\s+CREATED\s+SIZE/);
     assert.match(listed.stdout, /\nberthtest\/loaded\s+v1\s+[0-9a-f]{12}\s/);
     assert.match(listed.stdout, /\nbusybox\s+latest\s+[0-9a-f]{12}\s/);
+
+    const oci = join(agent().dir, 'berthtest-oci.tar');
+    writeFileSync(oci, busyboxArchive({ tag: 'berthtest/oci:v1', format: 'oci' }).archive);
+    const fromOci = await berth('load', '-i', oci);
+    assert.equal(fromOci.code, 0, fromOci.stderr);
+    assert.match(fromOci.stdout, /Loaded image: berthtest\/oci:v1/);
+    assert.match((await berth('images')).stdout, /\nberthtest\/oci\s+v1\s/);
   });
 
   test('import makes a one-layer image of a rootfs tarball; tag and rmi name and unname it', async () => {
@@ -84,6 +91,19 @@ describe('berth engine against a real agent socket', () => {
     const piped = start(['run', '--rm', '-i', 'busybox', 'sh', '-c', 'cat; exit 4'], 'through stdin\n');
     assert.equal(await piped.done, 4, piped.stderr());
     assert.equal(piped.stdout(), 'through stdin\n');
+    const trapping = start([
+      'run',
+      '--rm',
+      'busybox',
+      'sh',
+      '-c',
+      'trap "echo got-int; exit 130" INT; echo ready; while true; do sleep 0.1; done',
+    ]);
+    await until('the trap to be set', () => trapping.stdout().includes('ready\n'));
+    trapping.child.kill('SIGINT');
+    assert.equal(await trapping.done, 130, 'SIGINT went to the container, which chose its exit');
+    assert.equal(trapping.stdout(), 'ready\ngot-int\n');
+
     const all = await berth('ps', '-a', '-q');
     assert.equal(all.stdout, '', '--rm removed the containers');
   });

@@ -48,12 +48,21 @@ export async function run(engine: EngineClient, args: string[]): Promise<number>
     exited.catch(() => {});
     throw err;
   }
-  await runSession(socket, {
-    tty: c.tty,
-    interactive: c.interactive,
-    resize: resizer(engine, `/containers/${id(c.id)}/resize`),
-  });
-  return (await exited).StatusCode;
+  // as docker's sig-proxy: a signal to this command goes to the container, which decides to end
+  const proxy = (signal: NodeJS.Signals) =>
+    void engine.call('POST', `/containers/${id(c.id)}/kill`, { query: { signal } }).catch(() => {});
+  const proxied = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const signal of proxied) process.on(signal, proxy);
+  try {
+    await runSession(socket, {
+      tty: c.tty,
+      interactive: c.interactive,
+      resize: resizer(engine, `/containers/${id(c.id)}/resize`),
+    });
+    return (await exited).StatusCode;
+  } finally {
+    for (const signal of proxied) process.off(signal, proxy);
+  }
 }
 
 export async function exec(engine: EngineClient, args: string[]): Promise<number> {
