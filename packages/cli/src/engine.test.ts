@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -190,6 +190,54 @@ describe('berth engine against a real agent socket', () => {
     assert.equal(read.stdout, 'kept\n');
     assert.equal((await berth('volume', 'rm', 'berthtest-vol')).code, 0);
     assert.equal((await berth('volume', 'ls', '-q')).stdout, '');
+  });
+
+  test('top, diff, stats, pause, rename, kill, wait, commit, export, events of a running container', async () => {
+    const ran = await berth(
+      'run',
+      '-d',
+      '--name',
+      'berthtest-life',
+      '--memory',
+      '64m',
+      'busybox',
+      'sleep',
+      '1000',
+    );
+    assert.equal(ran.code, 0, ran.stderr);
+    assert.match((await berth('top', 'berthtest-life')).stdout, /^UID\s+PID\s+PPID.*CMD\n.*sleep 1000\n/);
+    assert.equal((await berth('exec', 'berthtest-life', 'sh', '-c', 'echo x > /added')).code, 0);
+    assert.match((await berth('diff', 'berthtest-life')).stdout, /^A \/added$/m);
+    const stats = await berth('stats', '--no-stream', 'berthtest-life');
+    assert.match(stats.stdout, /^CONTAINER ID\s+NAME\s+CPU %\s+MEM USAGE \/ LIMIT\s+MEM %\s+PIDS\n/);
+    assert.match(stats.stdout, /berthtest-life\s+[\d.]+%\s+[\d.]+k?B \/ 67\.109MB\s+[\d.]+%\s+1\n/);
+    assert.equal((await berth('pause', 'berthtest-life')).code, 0);
+    assert.match((await berth('ps')).stdout, /\(Paused\).*berthtest-life/);
+    assert.equal((await berth('unpause', 'berthtest-life')).code, 0);
+    assert.equal((await berth('rename', 'berthtest-life', 'berthtest-life2')).code, 0);
+    const waiting = start(['wait', 'berthtest-life2']);
+    assert.equal((await berth('kill', '-s', 'KILL', 'berthtest-life2')).code, 0);
+    assert.equal(await waiting.done, 137);
+    assert.equal(waiting.stdout(), '137\n');
+    const committed = await berth('commit', 'berthtest-life2', 'berthtest/committed:c1');
+    assert.match(committed.stdout, /^sha256:[0-9a-f]{64}\n$/);
+    const cat = await berth('run', '--rm', 'berthtest/committed:c1', 'cat', '/added');
+    assert.equal(cat.stdout, 'x\n');
+    const tar = join(agent().dir, 'berthtest-export.tar');
+    assert.equal((await berth('export', '-o', tar, 'berthtest-life2')).code, 0);
+    const listing = spawnSync('tar', ['-tf', tar], { encoding: 'utf8' }).stdout.split('\n');
+    assert.ok(listing.includes('added'), 'the export holds the file the container wrote');
+    assert.equal((await berth('rm', 'berthtest-life2')).code, 0);
+    const events = await berth('events', '--since', '0', '--until', String(Math.ceil(Date.now() / 1000) + 1));
+    assert.equal(events.code, 0, events.stderr);
+    for (const action of ['create', 'start', 'pause', 'unpause', 'rename', 'kill', 'die', 'destroy']) {
+      assert.match(
+        events.stdout,
+        new RegExp(`container ${action} [0-9a-f]{64} \\(.*name=berthtest-life`),
+        action,
+      );
+    }
+    assert.match(events.stdout, /image commit sha256:[0-9a-f]{64} \(name=berthtest\/committed:c1\)/);
   });
 
   test('bad input: the agent’s message, exit 1, nothing created', async () => {

@@ -5,6 +5,7 @@ import { need, parse } from '../args.ts';
 import { formatTable } from '../table.ts';
 import { parseCreate } from './create-options.ts';
 import { ago, ports, shortId } from './format.ts';
+import { splitRef } from './images.ts';
 import { Changes, ContainerSummary, Created, Top, WaitResult } from './schemas.ts';
 import type { EngineClient } from './socket-client.ts';
 
@@ -145,7 +146,7 @@ export async function commit(engine: EngineClient, args: string[]): Promise<void
     message: { type: 'string', short: 'm' },
     author: { type: 'string', short: 'a' },
   });
-  const [repo, tag] = (positionals[1] ?? '').split(/:(?=[^:/]*$)/);
+  const { repo, tag } = splitRef(positionals[1] ?? '');
   const result = await engine.call('POST', '/commit', {
     query: {
       container: need(positionals[0], 'container'),

@@ -6,7 +6,7 @@ import { CliError } from '../cli-error.ts';
 import { formatTable } from '../table.ts';
 import { ago, humanSize, shortId } from './format.ts';
 import { DeleteItems, ImageSummary, ProgressLine, PruneReport } from './schemas.ts';
-import { type EngineClient, parseJson } from './socket-client.ts';
+import { type EngineClient, jsonLines } from './socket-client.ts';
 
 /** `repo[:tag]` split at the last colon after the last slash (a registry port is not a tag). */
 export function splitRef(ref: string): { repo: string; tag: string | undefined } {
@@ -14,31 +14,16 @@ export function splitRef(ref: string): { repo: string; tag: string | undefined }
   return { repo: m[1]!, tag: m[2] };
 }
 
-function archive(file: string | undefined): Readable {
-  if (!file || file === '-') return process.stdin;
-  const stream = createReadStream(file);
-  return stream;
-}
+const archive = (file: string | undefined): Readable =>
+  !file || file === '-' ? process.stdin : createReadStream(file);
 
 /** Prints the JSON-lines progress of load/import; an `error` line fails the command. */
 async function printProgress(res: Readable): Promise<void> {
-  let pending = '';
-  for await (const chunk of res) {
-    pending += String(chunk);
-    const lines = pending.split('\n');
-    pending = lines.pop() ?? '';
-    for (const line of [...lines].filter((l) => l.trim())) {
-      const p = parseJson(ProgressLine, line, 'progress');
-      if (p.error) throw new CliError(`Error response from agent: ${p.errorDetail?.message ?? p.error}`);
-      if (p.stream) process.stdout.write(p.stream);
-      else if (p.status)
-        console.log(
-          [p.id, p.status, p.progress]
-            .filter(Boolean)
-            .join(': ')
-            .replace(/: ([^:]*)$/, ' $1'),
-        );
-    }
+  for await (const p of jsonLines(res, ProgressLine, 'progress')) {
+    if (p.error) throw new CliError(`Error response from agent: ${p.errorDetail?.message ?? p.error}`);
+    if (p.stream) process.stdout.write(p.stream);
+    else if (p.status)
+      console.log(`${p.id ? `${p.id}: ` : ''}${p.status}${p.progress ? ` ${p.progress}` : ''}`);
   }
 }
 

@@ -98,10 +98,21 @@ export class EngineClient {
   }
 }
 
-export async function readAll(stream: Readable): Promise<Buffer> {
+async function readAll(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
+}
+
+/** Each line of a JSON-lines stream (events, load and import progress), checked against `schema`. */
+export async function* jsonLines<T>(stream: Readable, schema: z.ZodType<T>, what: string): AsyncGenerator<T> {
+  let pending = '';
+  for await (const chunk of stream) {
+    pending += String(chunk);
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) if (line.trim()) yield parseJson(schema, line, what);
+  }
 }
 
 /** The agent's JSON, checked against what the command reads of it. */

@@ -14,7 +14,7 @@ import {
   StatsSample,
   WaitResult,
 } from './schemas.ts';
-import { type EngineClient, parseJson } from './socket-client.ts';
+import { type EngineClient, jsonLines } from './socket-client.ts';
 
 const id = encodeURIComponent;
 
@@ -131,19 +131,12 @@ export async function logs(engine: EngineClient, args: string[]): Promise<void> 
 export async function events(engine: EngineClient, args: string[]): Promise<void> {
   const { values } = parse(args, { since: { type: 'string' }, until: { type: 'string' } });
   const res = await engine.stream('GET', '/events', { query: { since: values.since, until: values.until } });
-  let pending = '';
-  for await (const chunk of res) {
-    pending += String(chunk);
-    const lines = pending.split('\n');
-    pending = lines.pop() ?? '';
-    for (const line of lines.filter(Boolean)) {
-      const e = parseJson(EventMessage, line, 'event');
-      const attrs = Object.entries(e.Actor.Attributes ?? {})
-        .map(([k, v]) => `${k}=${v}`)
-        .join(', ');
-      const when = new Date(e.timeNano / 1e6).toISOString();
-      console.log(`${when} ${e.Type} ${e.Action} ${e.Actor.ID}${attrs ? ` (${attrs})` : ''}`);
-    }
+  for await (const e of jsonLines(res, EventMessage, 'event')) {
+    const attrs = Object.entries(e.Actor.Attributes ?? {})
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ');
+    const when = new Date(e.timeNano / 1e6).toISOString();
+    console.log(`${when} ${e.Type} ${e.Action} ${e.Actor.ID}${attrs ? ` (${attrs})` : ''}`);
   }
 }
 
