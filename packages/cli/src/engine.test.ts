@@ -271,9 +271,15 @@ describe('berth engine against a real agent socket', () => {
     assert.equal(badMemory.code, 1);
     assert.match(badMemory.stderr, /invalid --memory/);
 
-    const gone = await new Promise<number | null>((resolve) =>
-      spawn(BIN, ['engine', '--socket', join(agent().dir, 'berthtest-none.sock'), 'ps']).on('close', resolve),
+    const none = join(agent().dir, 'berthtest-none.sock');
+    const unreachable = spawnSync(BIN, ['engine', 'ps'], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', BERTH_SOCKET: none },
+    });
+    assert.equal(unreachable.status, 1);
+    assert.equal(
+      unreachable.stderr,
+      `berth: cannot reach the agent at ${none}: connect ENOENT ${none} (is berth-agent running?)\n`,
     );
-    assert.equal(gone, 1);
   });
 });
