@@ -1,134 +1,285 @@
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { suiteAgent } from '../../../agent/src/docker-api/testing/agent-under-test.ts';
+import { busyboxArchive, busyboxRootfs } from '../../../agent/src/engine/images/testing/busybox-image.ts';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'berth');
 
-/** `berth engine` as an operator types it, against a real agent's socket and real containers. */
-describe('berth engine: the local agent from a shell', () => {
-  const { agent, docker } = suiteAgent();
+interface Run {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  done: Promise<number | null>;
+}
 
-  function berth(args: string[], input = '') {
-    return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const env = { PATH: process.env.PATH ?? '', BERTH_SOCKET: agent().socket };
-      const child = execFile(BIN, ['engine', ...args], { env, timeout: 30_000 }, (err, stdout, stderr) => {
-        resolve({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout, stderr });
-      });
-      child.stdin?.end(input);
+describe('berth engine against a real agent socket', () => {
+  const { agent } = suiteAgent();
+
+  function start(args: string[], input?: string): Run {
+    const child = spawn(BIN, ['engine', '--socket', agent().socket, ...args], {
+      env: { PATH: process.env.PATH ?? '' },
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
+    child.stdin?.end(input);
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr!.on('data', (d) => {
+      stderr += d;
+    });
+    const done = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    return { child, stdout: () => stdout, stderr: () => stderr, done };
   }
 
-  test('images, tag, load of a saved tarball, rmi', async () => {
-    const images = await berth(['images']);
-    assert.equal(images.code, 0, images.stderr);
-    assert.match(images.stdout, /^REPOSITORY\s+TAG\s+IMAGE ID\s+SIZE\n/);
-    assert.match(images.stdout, /^busybox\s+latest\s+[0-9a-f]{12}\s/m);
-    assert.equal((await berth(['tag', 'busybox', 'berthtest/bb:1'])).code, 0);
-    const file = join(agent().dir, 'bb.tar');
-    assert.equal((await docker('save', '-o', file, 'berthtest/bb:1')).code, 0);
-    const rmi = await berth(['rmi', 'berthtest/bb:1']);
-    assert.equal(rmi.code, 0, rmi.stderr);
-    assert.match(rmi.stdout, /^Untagged: berthtest\/bb:1$/m);
-    const load = await berth(['load', '-i', file]);
-    assert.equal(load.code, 0, load.stderr);
-    assert.match(load.stdout, /Loaded image: berthtest\/bb:1/);
-    assert.match((await berth(['images'])).stdout, /^berthtest\/bb\s+1\s/m);
-    await berth(['rmi', 'berthtest/bb:1']);
+  async function berth(...args: string[]) {
+    const r = start(args);
+    const code = await r.done;
+    return { code, stdout: r.stdout(), stderr: r.stderr() };
+  }
+
+  async function until(what: string, check: () => boolean): Promise<void> {
+    for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(check(), `timed out waiting for ${what}`);
+  }
+
+  test('load -i reads a docker-save and an OCI-layout tarball, images lists them', async () => {
+    const file = join(agent().dir, 'berthtest-image.tar');
+    writeFileSync(file, busyboxArchive({ tag: 'berthtest/loaded:v1' }).archive);
+    const loaded = await berth('load', '-i', file);
+    assert.equal(loaded.code, 0, loaded.stderr);
+    assert.match(loaded.stdout, /Loaded image: berthtest\/loaded:v1/);
+    const listed = await berth('images');
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.match(listed.stdout, /^REPOSITORY\s+TAG\s+IMAGE ID\s+CREATED\s+SIZE/);
+    assert.match(listed.stdout, /\nberthtest\/loaded\s+v1\s+[0-9a-f]{12}\s/);
+    assert.match(listed.stdout, /\nbusybox\s+latest\s+[0-9a-f]{12}\s/);
+
+    const oci = join(agent().dir, 'berthtest-oci.tar');
+    writeFileSync(oci, busyboxArchive({ tag: 'berthtest/oci:v1', format: 'oci' }).archive);
+    const fromOci = await berth('load', '-i', oci);
+    assert.equal(fromOci.code, 0, fromOci.stderr);
+    assert.match(fromOci.stdout, /Loaded image: berthtest\/oci:v1/);
+    assert.match((await berth('images')).stdout, /\nberthtest\/oci\s+v1\s/);
   });
 
-  test('run in the foreground: output on its own streams, the container’s exit code, --rm removes it', async () => {
-    const r = await berth(['run', '--rm', 'busybox', 'sh', '-c', 'echo out; echo err >&2; exit 3']);
-    assert.equal(r.code, 3, r.stderr);
-    assert.equal(r.stdout, 'out\n');
-    assert.equal(r.stderr, 'err\n');
-    const piped = await berth(['run', '--rm', '-i', 'busybox', 'tr', 'a-z', 'A-Z'], 'shout\n');
-    assert.equal(piped.stdout, 'SHOUT\n', 'stdin reaches the container with -i');
-    assert.equal((await berth(['ps', '-a', '-q'])).stdout, '', '--rm left nothing');
+  test('import makes a one-layer image of a rootfs tarball; tag and rmi name and unname it', async () => {
+    const file = join(agent().dir, 'berthtest-rootfs.tar');
+    writeFileSync(file, busyboxRootfs());
+    const imported = await berth('import', file, 'berthtest/imported:v2');
+    assert.equal(imported.code, 0, imported.stderr);
+    assert.match(imported.stdout, /^sha256:[0-9a-f]{64}\n$/);
+    const ran = await berth('run', '--rm', 'berthtest/imported:v2', 'echo', 'from-import');
+    assert.equal(ran.code, 0, ran.stderr);
+    assert.equal(ran.stdout, 'from-import\n');
+    assert.equal((await berth('tag', 'berthtest/imported:v2', 'berthtest/again:v3')).code, 0);
+    assert.match((await berth('images')).stdout, /\nberthtest\/again\s+v3\s/);
+    const removed = await berth('rmi', 'berthtest/again:v3');
+    assert.equal(removed.stdout, 'Untagged: berthtest/again:v3\n');
+    assert.doesNotMatch((await berth('images')).stdout, /berthtest\/again/);
   });
 
-  test('detached: ps, logs -f sees a later line, exec, stop, rm', async () => {
-    const run = await berth([
+  test('run in the foreground streams stdout and stderr apart and exits with the container’s code', async () => {
+    const ran = await berth('run', '--rm', 'busybox', 'sh', '-c', 'echo to-out; echo to-err >&2; exit 3');
+    assert.equal(ran.code, 3, ran.stderr);
+    assert.equal(ran.stdout, 'to-out\n');
+    assert.equal(ran.stderr, 'to-err\n');
+    const piped = start(['run', '--rm', '-i', 'busybox', 'sh', '-c', 'cat; exit 4'], 'through stdin\n');
+    assert.equal(await piped.done, 4, piped.stderr());
+    assert.equal(piped.stdout(), 'through stdin\n');
+    const trapping = start([
       'run',
-      '-d',
-      '--name',
-      'berthtest-eng',
-      '-m',
-      '64m',
+      '--rm',
       'busybox',
       'sh',
       '-c',
-      'echo first; sleep 1; echo second; sleep 300',
+      'trap "echo got-int; exit 130" INT; echo ready; while true; do sleep 0.1; done',
     ]);
-    assert.equal(run.code, 0, run.stderr);
-    const ps = await berth(['ps']);
-    assert.match(ps.stdout, /^CONTAINER ID\s+IMAGE\s+COMMAND\s+STATUS\s+PORTS\s+NAMES$/m);
-    assert.match(ps.stdout, /busybox\s+"sh -c echo first; sleep 1; ec…"\s+Up .*berthtest-eng$/m);
-    const limit = await docker('inspect', '-f', '{{.HostConfig.Memory}}', 'berthtest-eng');
-    assert.equal(limit.stdout, `${64 * 1024 * 1024}\n`, '-m reached the container');
+    await until('the trap to be set', () => trapping.stdout().includes('ready\n'));
+    trapping.child.kill('SIGINT');
+    assert.equal(await trapping.done, 130, 'SIGINT went to the container, which chose its exit');
+    assert.equal(trapping.stdout(), 'ready\ngot-int\n');
 
-    const follow = spawn(BIN, ['engine', 'logs', '-f', 'berthtest-eng'], {
-      env: { PATH: process.env.PATH ?? '', BERTH_SOCKET: agent().socket },
-    });
-    try {
-      let seen = '';
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`logs -f saw only: ${seen}`)), 20_000);
-        follow.stdout.on('data', (d: Buffer) => {
-          seen += d.toString();
-          if (seen.includes('second')) {
-            clearTimeout(timer);
-            resolve();
-          }
-        });
-      });
-      assert.equal(seen, 'first\nsecond\n');
-    } finally {
-      follow.kill();
-    }
-
-    const exec = await berth(['exec', 'berthtest-eng', 'sh', '-c', 'echo in-exec; echo to-err >&2; exit 4']);
-    assert.equal(exec.code, 4);
-    assert.equal(exec.stdout, 'in-exec\n');
-    assert.equal(exec.stderr, 'to-err\n');
-    const stdin = await berth(['exec', '-i', 'berthtest-eng', 'sh'], 'echo from-stdin\nexit 5\n');
-    assert.equal(stdin.stdout, 'from-stdin\n');
-    assert.equal(stdin.code, 5);
-    const top = await berth(['top', 'berthtest-eng']);
-    assert.match(top.stdout, /sleep 300/);
-
-    assert.equal((await berth(['stop', '-t', '1', 'berthtest-eng'])).stdout, 'berthtest-eng\n');
-    assert.match((await berth(['ps', '-a'])).stdout, /Exited \(137\)/);
-    assert.equal((await berth(['rm', 'berthtest-eng'])).code, 0);
-    assert.doesNotMatch((await berth(['ps', '-a'])).stdout, /berthtest-eng/);
+    const all = await berth('ps', '-a', '-q');
+    assert.equal(all.stdout, '', '--rm removed the containers');
   });
 
-  test('the agent’s errors, clearly, with a failing exit status', async () => {
-    const missing = await berth(['start', 'berthtest-none']);
-    assert.equal(missing.code, 1);
-    assert.match(missing.stderr, /^berth: No such container: berthtest-none$/m);
-    const noCommand = await berth(['run', '--rm', 'busybox', 'berthtest-no-such-command']);
-    assert.equal(noCommand.code, 127, 'as docker run: 127 for a command that is not there');
-    assert.match(noCommand.stderr, /executable file not found/);
-    await berth(['create', '--name', 'berthtest-taken', 'busybox', 'true']);
-    const taken = await berth(['create', '--name', 'berthtest-taken', 'busybox', 'true']);
-    assert.equal(taken.code, 1);
-    assert.match(taken.stderr, /berthtest-taken.*already in use/);
-    await berth(['rm', 'berthtest-taken']);
-    const badFlag = await berth(['run', '-p', 'nonsense', 'busybox']);
-    assert.equal(badFlag.code, 125);
-    assert.match(badFlag.stderr, /invalid -p "nonsense"/);
-    const noAgent = await new Promise<{ stderr: string }>((resolve) => {
-      execFile(
-        BIN,
-        ['engine', '--socket', join(agent().dir, 'berthtest-nowhere.sock'), 'ps'],
-        (_err, _stdout, stderr) => resolve({ stderr }),
-      );
+  test('run -d, ps, logs -f sees a later line, exec output and exit code, stop, rm', async () => {
+    const script = 'echo first; while [ ! -f /tmp/go ]; do sleep 0.1; done; echo later; exec sleep 1000';
+    const ran = await berth('run', '-d', '--name', 'berthtest-web', 'busybox', 'sh', '-c', script);
+    assert.equal(ran.code, 0, ran.stderr);
+    const id = ran.stdout.trim();
+    assert.match(id, /^[0-9a-f]{64}$/);
+
+    const ps = await berth('ps');
+    assert.match(ps.stdout, /^CONTAINER ID\s+IMAGE\s+COMMAND\s+CREATED\s+STATUS\s+PORTS\s+NAMES/);
+    assert.match(ps.stdout, new RegExp(`\\n${id.slice(0, 12)}\\s+busybox\\s+.*Up .*berthtest-web`));
+
+    const follow = start(['logs', '-f', 'berthtest-web']);
+    await until('the first line', () => follow.stdout().includes('first\n'));
+    assert.ok(!follow.stdout().includes('later'));
+    const touched = await berth('exec', 'berthtest-web', 'touch', '/tmp/go');
+    assert.equal(touched.code, 0, touched.stderr);
+    await until('the later line', () => follow.stdout().includes('later\n'));
+
+    const exec = await berth(
+      'exec',
+      'berthtest-web',
+      'sh',
+      '-c',
+      'echo from-exec; echo exec-err >&2; exit 5',
+    );
+    assert.equal(exec.code, 5);
+    assert.equal(exec.stdout, 'from-exec\n');
+    assert.equal(exec.stderr, 'exec-err\n');
+
+    const piped = start(['exec', '-i', 'berthtest-web', 'tr', 'a-z', 'A-Z'], 'shout\n');
+    assert.equal(await piped.done, 0, piped.stderr());
+    assert.equal(piped.stdout(), 'SHOUT\n');
+
+    const stopped = await berth('stop', '-t', '1', 'berthtest-web');
+    assert.equal(stopped.code, 0, stopped.stderr);
+    assert.equal(stopped.stdout, 'berthtest-web\n');
+    assert.equal(await follow.done, 0, 'logs -f ends when the container stops');
+    assert.equal(follow.stdout(), 'first\nlater\n');
+
+    assert.equal((await berth('ps', '-q')).stdout, '');
+    assert.match((await berth('ps', '-a')).stdout, /Exited \(137\).*berthtest-web/);
+    const removed = await berth('rm', 'berthtest-web');
+    assert.equal(removed.code, 0, removed.stderr);
+    assert.equal((await berth('ps', '-a', '-q')).stdout, '');
+  });
+
+  test('exec -t gets a terminal (run under a pseudo-terminal, as a user at one)', async () => {
+    const ran = await berth('run', '-d', '--name', 'berthtest-tty', 'busybox', 'sleep', '1000');
+    assert.equal(ran.code, 0, ran.stderr);
+    const command = `${BIN} engine --socket ${agent().socket} exec -t berthtest-tty tty`;
+    const script = spawn('script', ['-qec', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    script.stdout.on('data', (d) => {
+      out += d;
     });
+    const code = await new Promise((resolve) => script.on('close', resolve));
+    assert.equal(code, 0, out);
+    assert.match(out, /^\/dev\/pts\/\d+\r*\n/);
+    const withoutTty = await berth('exec', 'berthtest-tty', 'tty');
+    assert.equal(withoutTty.code, 1);
+    assert.equal(withoutTty.stdout, 'not a tty\n');
+    assert.equal((await berth('rm', '-f', 'berthtest-tty')).code, 0);
+  });
+
+  test('volume create, ls, a container writes into it, rm', async () => {
+    assert.equal((await berth('volume', 'create', 'berthtest-vol')).stdout, 'berthtest-vol\n');
+    assert.match((await berth('volume', 'ls')).stdout, /^DRIVER\s+VOLUME NAME\nlocal\s+berthtest-vol\n/);
+    const wrote = await berth(
+      'run',
+      '--rm',
+      '-v',
+      'berthtest-vol:/data',
+      'busybox',
+      'sh',
+      '-c',
+      'echo kept > /data/f',
+    );
+    assert.equal(wrote.code, 0, wrote.stderr);
+    const read = await berth('run', '--rm', '-v', 'berthtest-vol:/data:ro', 'busybox', 'cat', '/data/f');
+    assert.equal(read.stdout, 'kept\n');
+    assert.equal((await berth('volume', 'rm', 'berthtest-vol')).code, 0);
+    assert.equal((await berth('volume', 'ls', '-q')).stdout, '');
+  });
+
+  test('top, diff, stats, pause, rename, kill, wait, commit, export, events of a running container', async () => {
+    const ran = await berth(
+      'run',
+      '-d',
+      '--name',
+      'berthtest-life',
+      '--memory',
+      '64m',
+      'busybox',
+      'sleep',
+      '1000',
+    );
+    assert.equal(ran.code, 0, ran.stderr);
+    assert.match((await berth('top', 'berthtest-life')).stdout, /^UID\s+PID\s+PPID.*CMD\n.*sleep 1000\n/);
+    assert.equal((await berth('exec', 'berthtest-life', 'sh', '-c', 'echo x > /added')).code, 0);
+    assert.match((await berth('diff', 'berthtest-life')).stdout, /^A \/added$/m);
+    const stats = await berth('stats', '--no-stream', 'berthtest-life');
+    assert.match(stats.stdout, /^CONTAINER ID\s+NAME\s+CPU %\s+MEM USAGE \/ LIMIT\s+MEM %\s+PIDS\n/);
+    assert.match(stats.stdout, /berthtest-life\s+[\d.]+%\s+[\d.]+k?B \/ 67\.109MB\s+[\d.]+%\s+1\n/);
+    assert.equal((await berth('pause', 'berthtest-life')).code, 0);
+    assert.match((await berth('ps')).stdout, /\(Paused\).*berthtest-life/);
+    assert.equal((await berth('unpause', 'berthtest-life')).code, 0);
+    assert.equal((await berth('rename', 'berthtest-life', 'berthtest-life2')).code, 0);
+    const waiting = start(['wait', 'berthtest-life2']);
+    assert.equal((await berth('kill', '-s', 'KILL', 'berthtest-life2')).code, 0);
+    assert.equal(await waiting.done, 137);
+    assert.equal(waiting.stdout(), '137\n');
+    const committed = await berth('commit', 'berthtest-life2', 'berthtest/committed:c1');
+    assert.match(committed.stdout, /^sha256:[0-9a-f]{64}\n$/);
+    const cat = await berth('run', '--rm', 'berthtest/committed:c1', 'cat', '/added');
+    assert.equal(cat.stdout, 'x\n');
+    const tar = join(agent().dir, 'berthtest-export.tar');
+    assert.equal((await berth('export', '-o', tar, 'berthtest-life2')).code, 0);
+    const listing = spawnSync('tar', ['-tf', tar], { encoding: 'utf8' }).stdout.split('\n');
+    assert.ok(listing.includes('added'), 'the export holds the file the container wrote');
+    assert.equal((await berth('rm', 'berthtest-life2')).code, 0);
+    const events = await berth('events', '--since', '0', '--until', String(Math.ceil(Date.now() / 1000) + 1));
+    assert.equal(events.code, 0, events.stderr);
+    for (const action of ['create', 'start', 'pause', 'unpause', 'rename', 'kill', 'die', 'destroy']) {
+      assert.match(
+        events.stdout,
+        new RegExp(`container ${action} [0-9a-f]{64} \\(.*name=berthtest-life`),
+        action,
+      );
+    }
+    assert.match(events.stdout, /image commit sha256:[0-9a-f]{64} \(name=berthtest\/committed:c1\)/);
+  });
+
+  test('bad input: the agent’s message, exit 1, nothing created', async () => {
+    const unknown = await berth('run', 'berthtest/nosuch:latest', 'true');
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /^berth: Error response from agent: .*berthtest\/nosuch/);
+
+    const first = await berth('create', '--name', 'berthtest-taken', 'busybox', 'true');
+    assert.equal(first.code, 0, first.stderr);
+    const taken = await berth('run', '-d', '--name', 'berthtest-taken', 'busybox', 'true');
+    assert.equal(taken.code, 1);
     assert.match(
-      noAgent.stderr,
-      /cannot reach the agent at .*berthtest-nowhere\.sock .*is berth-agent running\?/,
+      taken.stderr,
+      /^berth: Error response from agent: .*"?\/?berthtest-taken"? .*(in use|already)/,
+    );
+    const named = (await berth('ps', '-a')).stdout.split('\n').filter((l) => l.endsWith(' berthtest-taken'));
+    assert.deepEqual(
+      named.map((l) => l.slice(0, 12)),
+      [first.stdout.trim().slice(0, 12)],
+      'the refused run created nothing',
+    );
+
+    const missing = await berth('load', '-i', join(agent().dir, 'berthtest-missing.tar'));
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /^berth: cannot read the archive: ENOENT/);
+    const wrongFlag = await berth('start', '-f', 'berthtest-taken');
+    assert.equal(wrongFlag.code, 1);
+    assert.match(wrongFlag.stderr, /Unknown option '-f'/);
+
+    const badMemory = await berth('run', '--memory', 'lots', 'busybox', 'true');
+    assert.equal(badMemory.code, 1);
+    assert.match(badMemory.stderr, /invalid --memory/);
+
+    const none = join(agent().dir, 'berthtest-none.sock');
+    const unreachable = spawnSync(BIN, ['engine', 'ps'], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', BERTH_SOCKET: none },
+    });
+    assert.equal(unreachable.status, 1);
+    assert.equal(
+      unreachable.stderr,
+      `berth: cannot reach the agent at ${none}: connect ENOENT ${none} (is berth-agent running?)\n`,
     );
   });
 });

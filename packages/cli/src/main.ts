@@ -5,12 +5,12 @@
 import { createApiClient } from './api.ts';
 import { CliError } from './cli-error.ts';
 import { logs, ps, rm, run, stop } from './commands/containers.ts';
-import { engine } from './commands/engine.ts';
 import { exec } from './commands/exec.ts';
 import { hosts } from './commands/hosts.ts';
 import { login } from './commands/login.ts';
 import { token } from './commands/tokens.ts';
 import { loadConfig } from './config.ts';
+import { engineCommand } from './engine/command.ts';
 
 const USAGE = `Usage: berth COMMAND
 
@@ -23,9 +23,9 @@ const USAGE = `Usage: berth COMMAND
   exec [-i] [-t] [--host HOST] CONTAINER CMD…
   stop [--host HOST] CONTAINER…
   rm [-f] [--host HOST] CONTAINER…
-  engine COMMAND…                           this host's agent, through its socket (berth engine help)
+  engine COMMAND…                           the local agent over its socket (berth engine help)
 
-Environment: BERTH_URL, BERTH_TOKEN (override ~/.config/berth/config.json).`;
+Environment: BERTH_URL, BERTH_TOKEN (override ~/.config/berth/config.json); BERTH_SOCKET (engine).`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
@@ -33,7 +33,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command ? 0 : 2;
   }
-  if (command === 'engine') return engine(args);
+  if (command === 'engine') return engineCommand(args);
   if (command === 'login') {
     await login(args);
     return 0;
