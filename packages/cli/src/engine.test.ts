@@ -240,15 +240,23 @@ describe('berth engine against a real agent socket', () => {
     assert.match(events.stdout, /image commit sha256:[0-9a-f]{64} \(name=berthtest\/committed:c1\)/);
   });
 
-  test('bad input: the agent’s message, exit 1, nothing created', async () => {
-    const unknown = await berth('run', 'berthtest/nosuch:latest', 'true');
-    assert.equal(unknown.code, 1);
-    assert.match(unknown.stderr, /^berth: Error response from agent: .*berthtest\/nosuch/);
+  test('bad input: the agent’s message, docker run’s exit statuses, nothing created', async () => {
+    // a registry on a loopback port nothing listens on: the pull is tried and fails at once
+    const unknown = await berth('run', '127.0.0.1:1/berthtest/nosuch:latest', 'true');
+    assert.equal(unknown.code, 125, 'as docker run: 125 when the run never started');
+    assert.match(
+      unknown.stderr,
+      /^Unable to find image '127\.0\.0\.1:1\/berthtest\/nosuch:latest' locally$/m,
+    );
+    assert.match(unknown.stderr, /^berth: Error response from agent: .*127\.0\.0\.1:1.*connection refused/m);
+    const noCommand = await berth('run', '--rm', 'busybox', 'berthtest-no-such-command');
+    assert.equal(noCommand.code, 127, 'as docker run: 127 for a command that is not there');
+    assert.match(noCommand.stderr, /executable file not found/);
 
     const first = await berth('create', '--name', 'berthtest-taken', 'busybox', 'true');
     assert.equal(first.code, 0, first.stderr);
     const taken = await berth('run', '-d', '--name', 'berthtest-taken', 'busybox', 'true');
-    assert.equal(taken.code, 1);
+    assert.equal(taken.code, 125);
     assert.match(
       taken.stderr,
       /^berth: Error response from agent: .*"?\/?berthtest-taken"? .*(in use|already)/,
@@ -268,7 +276,7 @@ describe('berth engine against a real agent socket', () => {
     assert.match(wrongFlag.stderr, /Unknown option '-f'/);
 
     const badMemory = await berth('run', '--memory', 'lots', 'busybox', 'true');
-    assert.equal(badMemory.code, 1);
+    assert.equal(badMemory.code, 125);
     assert.match(badMemory.stderr, /invalid --memory/);
 
     const none = join(agent().dir, 'berthtest-none.sock');

@@ -56,7 +56,7 @@ export async function engineCommand(argv: string[]): Promise<number> {
   const each = ['start', 'stop', 'kill', 'restart', 'pause', 'unpause', 'rm'];
   if (command && command in simple) await simple[command]!(engine, rest);
   else if (command && each.includes(command)) await c.eachContainer(engine, command, rest);
-  else if (command === 'run') return run(engine, rest);
+  else if (command === 'run') return run(engine, rest).catch(runFailed);
   else if (command === 'exec') return exec(engine, rest);
   else if (command === 'wait') return c.wait(engine, rest);
   else if (command === 'image' && rest[0] === 'prune') await imagePrune(engine, rest.slice(1));
@@ -66,4 +66,15 @@ export async function engineCommand(argv: string[]): Promise<number> {
     return command ? 0 : 2;
   } else throw new CliError(`unknown engine command ${JSON.stringify(command)}; see berth engine help`, 2);
   return 0;
+}
+
+/** docker run's statuses for a run that never ran: 127 no such command, 126 not executable, 125 the rest. */
+function runFailed(err: unknown): never {
+  if (!(err instanceof CliError) || err.exitCode !== 1) throw err;
+  const code = /executable file not found|no such file or directory/.test(err.message)
+    ? 127
+    : /permission denied/.test(err.message)
+      ? 126
+      : 125;
+  throw new CliError(err.message, code);
 }

@@ -1,11 +1,13 @@
 /** `berth engine ps|create|start|stop|kill|…`: one request per container, Docker's output. */
+
 import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { need, parse } from '../args.ts';
+import { CliError } from '../cli-error.ts';
 import { formatTable } from '../table.ts';
 import { parseCreate } from './create-options.ts';
 import { ago, ports, shortId } from './format.ts';
-import { splitRef } from './images.ts';
+import { pullForRun, splitRef } from './images.ts';
 import { Changes, ContainerSummary, Created, Top, WaitResult } from './schemas.ts';
 import type { EngineClient } from './socket-client.ts';
 
@@ -43,10 +45,16 @@ export async function ps(engine: EngineClient, args: string[]): Promise<void> {
 /** Creates the container of `run`/`create` flags; returns its id and the parsed flags. */
 export async function createContainer(engine: EngineClient, args: string[]) {
   const options = parseCreate(args);
-  const created = await engine.call('POST', '/containers/create', {
-    query: { name: options.name },
-    body: options.body,
-    schema: Created,
+  const createIt = () =>
+    engine.call('POST', '/containers/create', {
+      query: { name: options.name },
+      body: options.body,
+      schema: Created,
+    });
+  const created = await createIt().catch(async (err: unknown) => {
+    if (!(err instanceof CliError && /No such image/.test(err.message))) throw err;
+    await pullForRun(engine, options.body.Image);
+    return createIt();
   });
   for (const warning of created.Warnings ?? []) process.stderr.write(`WARNING: ${warning}\n`);
   return { ...options, id: created.Id };

@@ -17,14 +17,24 @@ export function splitRef(ref: string): { repo: string; tag: string | undefined }
 const archive = (file: string | undefined): Readable =>
   !file || file === '-' ? process.stdin : createReadStream(file);
 
-/** Prints the JSON-lines progress of load/import; an `error` line fails the command. */
-async function printProgress(res: Readable): Promise<void> {
+/** Prints the JSON-lines progress of load/import/pull; an `error` line fails the command. */
+async function printProgress(res: Readable, out: NodeJS.WritableStream = process.stdout): Promise<void> {
   for await (const p of jsonLines(res, ProgressLine, 'progress')) {
     if (p.error) throw new CliError(`Error response from agent: ${p.errorDetail?.message ?? p.error}`);
-    if (p.stream) process.stdout.write(p.stream);
+    if (p.stream) out.write(p.stream);
     else if (p.status)
-      console.log(`${p.id ? `${p.id}: ` : ''}${p.status}${p.progress ? ` ${p.progress}` : ''}`);
+      out.write(`${p.id ? `${p.id}: ` : ''}${p.status}${p.progress ? ` ${p.progress}` : ''}\n`);
   }
+}
+
+/** As `docker run` does for an image that is not here: pulled first, its progress on stderr. */
+export async function pullForRun(engine: EngineClient, image: string): Promise<void> {
+  process.stderr.write(`Unable to find image '${image}' locally\n`);
+  const { repo, tag } = splitRef(image);
+  const res = await engine.stream('POST', '/images/create', {
+    query: { fromImage: repo, tag: image.includes('@') ? undefined : (tag ?? 'latest') },
+  });
+  await printProgress(res, process.stderr);
 }
 
 export async function images(engine: EngineClient, args: string[]): Promise<void> {
