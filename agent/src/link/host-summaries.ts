@@ -1,5 +1,12 @@
 import { freemem, loadavg, totalmem, uptime } from 'node:os';
-import type { ContainerSummary, HostState, HostStats, ImageSummary, VolumeSummary } from '@berth/protocol';
+import type {
+  ContainerSummary,
+  HostState,
+  HostStats,
+  ImageSummary,
+  NetworkSummary,
+  VolumeSummary,
+} from '@berth/protocol';
 import { commandLine } from '../docker-api/views/container-json.ts';
 import type { ContainerRecord } from '../engine/containers/record.ts';
 import { ZERO_TIME } from '../engine/containers/state.ts';
@@ -44,6 +51,10 @@ export async function volumeSummaries(engine: Engine): Promise<VolumeSummary[]> 
   }));
 }
 
+export function networkSummaries(engine: Engine): NetworkSummary[] {
+  return engine.networks.list().map((n) => ({ id: n.id, name: n.name, driver: 'bridge', subnet: n.subnet }));
+}
+
 export function hostStats(engine: Engine): HostStats {
   return {
     load1: loadavg()[0] ?? 0,
@@ -59,8 +70,7 @@ export async function hostState(engine: Engine): Promise<HostState> {
     containers: engine.containers.list().map(containerSummary),
     images: await imageSummaries(engine),
     volumes: await volumeSummaries(engine),
-    // the engine has no networks yet; once it has, they are listed here and in updates
-    networks: [],
+    networks: networkSummaries(engine),
     stats: hostStats(engine),
   };
 }

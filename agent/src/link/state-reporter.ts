@@ -2,7 +2,14 @@ import type { AgentMessage, HostEvent, HostStateUpdate } from '@berth/protocol';
 import type { Engine } from '../engine/engine.ts';
 import { isEngineError } from '../engine/errors.ts';
 import type { EngineEvent } from '../engine/events/event-bus.ts';
-import { containerSummary, hostState, hostStats, imageSummaries, volumeSummaries } from './host-summaries.ts';
+import {
+  containerSummary,
+  hostState,
+  hostStats,
+  imageSummaries,
+  networkSummaries,
+  volumeSummaries,
+} from './host-summaries.ts';
 
 export interface StateReporterOptions {
   /** engine events arriving within this window become one update */
@@ -20,6 +27,7 @@ export class StateReporter {
   private readonly dirtyContainers = new Set<string>();
   private imagesDirty = false;
   private volumesDirty = false;
+  private networksDirty = false;
   private events: HostEvent[] = [];
   private timer: NodeJS.Timeout | undefined;
   private statsTimer: NodeJS.Timeout | undefined;
@@ -51,6 +59,7 @@ export class StateReporter {
     if (e.type === 'container') this.dirtyContainers.add(e.id);
     if (e.type === 'image') this.imagesDirty = true;
     if (e.type === 'volume') this.volumesDirty = true;
+    if (e.type === 'network') this.networksDirty = true;
     if (this.events.length < 1000) {
       this.events.push({
         type: e.type,
@@ -82,7 +91,8 @@ export class StateReporter {
     }
     if (this.imagesDirty) update.images = await imageSummaries(this.engine);
     if (this.volumesDirty) update.volumes = await volumeSummaries(this.engine);
-    this.imagesDirty = this.volumesDirty = false;
+    if (this.networksDirty) update.networks = networkSummaries(this.engine);
+    this.imagesDirty = this.volumesDirty = this.networksDirty = false;
     this.send({ type: 'state-update', update });
   }
 }

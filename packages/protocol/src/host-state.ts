@@ -50,7 +50,6 @@ export const VolumeSummary = z.object({
 });
 export type VolumeSummary = z.infer<typeof VolumeSummary>;
 
-/** Reported only by agents whose engine has networks; an agent without them reports none. */
 export const NetworkSummary = z.object({
   id: z.string().min(1).max(128),
   name: z.string().max(256),

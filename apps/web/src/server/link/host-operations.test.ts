@@ -18,6 +18,7 @@ import {
   removeImage,
   removeVolume,
 } from '../images/image-volume-actions.ts';
+import { listNetworks } from '../networks/list-networks.ts';
 import type { TerminalEvent } from '../terminals/terminal-sessions.ts';
 import { readSubscriptionUntilError } from '../testing/sse-error.ts';
 import { TestHosts, until } from './testing/test-hosts.ts';
@@ -138,6 +139,31 @@ describe('host operations through the control plane', { timeout: 240_000 }, () =
     await until(
       'volume gone',
       async () => !(await listVolumes(cp.deps.db, {})).some((v) => v.name === 'berthtest-data'),
+    );
+  });
+
+  test('networks: the default bridge and a network made on the host are reported, and its removal too', async () => {
+    const hostId = hosts.hostIds[1]!;
+    const names = async () =>
+      (await listNetworks(cp.deps.db, { hostId })).map((n) => `${n.name} ${n.driver} ${n.subnet}`);
+    await until('the default bridge reported', async () =>
+      (await names()).some((n) => n.startsWith('bridge bridge ')),
+    );
+    const made = await hosts.agents[1]!.docker([
+      'network',
+      'create',
+      '--subnet',
+      '10.236.7.0/24',
+      'berthtest-net',
+    ]);
+    assert.equal(made.code, 0, made.stderr);
+    await until('the new network reported', async () =>
+      (await names()).includes('berthtest-net bridge 10.236.7.0/24'),
+    );
+    assert.equal((await hosts.agents[1]!.docker(['network', 'rm', 'berthtest-net'])).code, 0);
+    await until(
+      'its removal reported',
+      async () => !(await names()).some((n) => n.startsWith('berthtest-net ')),
     );
   });
 

@@ -1,4 +1,4 @@
-/** The networks every host's agent reported (read-only: the link has no network procedures yet). */
+/** The networks every host's agent reported (its state on connect, then on every network event). */
 import type { Db } from '@berth/db';
 import { type HostVisibility, keepVisible } from '../access/visible-hosts.ts';
 
