@@ -11,6 +11,7 @@ import { commandLine } from '../docker-api/views/container-json.ts';
 import type { ContainerRecord } from '../engine/containers/record.ts';
 import { ZERO_TIME } from '../engine/containers/state.ts';
 import type { Engine } from '../engine/engine.ts';
+import type { NetworkRecord } from '../engine/network/record.ts';
 
 /** What the control plane is told about the engine's objects, in the link's terms. */
 
@@ -51,8 +52,12 @@ export async function volumeSummaries(engine: Engine): Promise<VolumeSummary[]> 
   }));
 }
 
+export function networkSummary(n: NetworkRecord): NetworkSummary {
+  return { id: n.id, name: n.name, driver: 'bridge', subnet: n.subnet };
+}
+
 export function networkSummaries(engine: Engine): NetworkSummary[] {
-  return engine.networks.list().map((n) => ({ id: n.id, name: n.name, driver: 'bridge', subnet: n.subnet }));
+  return engine.networks.list().map(networkSummary);
 }
 
 export function hostStats(engine: Engine): HostStats {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ContainerSummary, ImageSummary, VolumeSummary } from './host-state.ts';
+import { ContainerSummary, ImageSummary, NetworkSummary, VolumeSummary } from './host-state.ts';
 
 /**
  * Every procedure the control plane may ask of an agent, with one zod schema for its input and
@@ -37,6 +37,20 @@ export const RunContainerInput = z.object({
   start: z.boolean().default(true),
 });
 export type RunContainerInput = z.input<typeof RunContainerInput>;
+
+/** A user-defined bridge network, as `docker network create` takes it. */
+export const NetworkCreateInput = z.object({
+  name: z
+    .string()
+    .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed')
+    .max(128),
+  /** CIDR; absent: a free /24 from the agent's pool */
+  subnet: z.string().max(64).optional(),
+  gateway: z.string().max(64).optional(),
+  internal: z.boolean().default(false),
+  labels: z.record(z.string().max(256), z.string().max(4096)).default({}),
+});
+export type NetworkCreateInput = z.input<typeof NetworkCreateInput>;
 
 export const DeleteResult = z.object({ deleted: z.array(z.string()), untagged: z.array(z.string()) });
 export const PruneResult = z.object({ deleted: z.array(z.string()), reclaimedBytes: z.number().int() });
@@ -116,6 +130,8 @@ export const Calls = {
     output: Empty,
   },
   'volumes.prune': { input: Empty, output: PruneResult },
+  'networks.create': { input: NetworkCreateInput, output: NetworkSummary },
+  'networks.remove': { input: z.object({ ref: z.string().min(1).max(128) }), output: Empty },
   /** the agent's own view of its link streams: how many, and the most it ever held unsent */
   'agent.linkStats': {
     input: Empty,

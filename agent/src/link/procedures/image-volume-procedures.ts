@@ -1,11 +1,11 @@
 import type { Engine } from '../../engine/engine.ts';
-import { imageSummaries, volumeSummaries } from '../host-summaries.ts';
+import { imageSummaries, networkSummary, volumeSummaries } from '../host-summaries.ts';
 import type { CallHandlers, StreamHandlers } from '../request-handler.ts';
 import { empty } from './container-calls.ts';
 
 type ImageVolumeCalls = Pick<
   CallHandlers,
-  Extract<keyof CallHandlers, `images.${string}` | `volumes.${string}`>
+  Extract<keyof CallHandlers, `images.${string}` | `volumes.${string}` | `networks.${string}`>
 >;
 
 function splitDeleted(items: ({ Untagged: string } | { Deleted: string })[]) {
@@ -15,9 +15,9 @@ function splitDeleted(items: ({ Untagged: string } | { Deleted: string })[]) {
   };
 }
 
-/** Image and volume procedures, each one engine call (pull, a stream, is in image-pull.ts). */
+/** Image, volume and network procedures, each one engine call (pull, a stream, is in image-pull.ts). */
 export function imageVolumeCalls(engine: Engine): ImageVolumeCalls {
-  const { images, volumes } = engine;
+  const { images, volumes, networks } = engine;
   return {
     'images.list': () => imageSummaries(engine),
     'images.inspect': async ({ ref }) => ({ ...(await images.inspect(ref)) }),
@@ -42,6 +42,8 @@ export function imageVolumeCalls(engine: Engine): ImageVolumeCalls {
       const pruned = await volumes.prune();
       return { deleted: pruned.VolumesDeleted, reclaimedBytes: pruned.SpaceReclaimed };
     },
+    'networks.create': async (input) => networkSummary(await networks.create(input)),
+    'networks.remove': ({ ref }) => empty(networks.remove(ref)),
   };
 }
 

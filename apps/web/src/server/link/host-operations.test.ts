@@ -19,6 +19,7 @@ import {
   removeVolume,
 } from '../images/image-volume-actions.ts';
 import { listNetworks } from '../networks/list-networks.ts';
+import { createNetwork, removeNetwork } from '../networks/network-actions.ts';
 import type { TerminalEvent } from '../terminals/terminal-sessions.ts';
 import { readSubscriptionUntilError } from '../testing/sse-error.ts';
 import { TestHosts, until } from './testing/test-hosts.ts';
@@ -142,28 +143,45 @@ describe('host operations through the control plane', { timeout: 240_000 }, () =
     );
   });
 
-  test('networks: the default bridge and a network made on the host are reported, and its removal too', async () => {
+  test('networks: the default bridge is reported; one is created and removed through the control plane, audited, bad input refused', async () => {
     const hostId = hosts.hostIds[1]!;
     const names = async () =>
       (await listNetworks(cp.deps.db, { hostId })).map((n) => `${n.name} ${n.driver} ${n.subnet}`);
     await until('the default bridge reported', async () =>
       (await names()).some((n) => n.startsWith('bridge bridge ')),
     );
-    const made = await hosts.agents[1]!.docker([
-      'network',
-      'create',
-      '--subnet',
-      '10.236.7.0/24',
-      'berthtest-net',
-    ]);
-    assert.equal(made.code, 0, made.stderr);
+    const made = await createNetwork(cp.deps, hosts.admin, {
+      hostId,
+      name: 'berthtest-net',
+      subnet: '10.236.7.0/24',
+    });
+    assert.equal(made.subnet, '10.236.7.0/24');
     await until('the new network reported', async () =>
       (await names()).includes('berthtest-net bridge 10.236.7.0/24'),
     );
-    assert.equal((await hosts.agents[1]!.docker(['network', 'rm', 'berthtest-net'])).code, 0);
+    // the engine's own refusal comes back as is: the subnet is taken
+    await assert.rejects(
+      createNetwork(cp.deps, hosts.admin, { hostId, name: 'berthtest-net2', subnet: '10.236.7.0/25' }),
+      /overlap/,
+    );
+    const inspect = await hosts.agents[1]!.docker(['network', 'inspect', '-f', '{{.Name}}', 'berthtest-net']);
+    assert.equal(inspect.stdout, 'berthtest-net\n', 'the network is real on the host');
+    await removeNetwork(cp.deps, hosts.admin, { hostId, ref: 'berthtest-net' });
     await until(
       'its removal reported',
       async () => !(await names()).some((n) => n.startsWith('berthtest-net ')),
+    );
+    const audit = await cp.deps.db.auditLog.findMany({
+      where: { action: { in: ['network.create', 'network.remove'] }, hostId },
+      orderBy: { at: 'asc' },
+    });
+    assert.deepEqual(
+      audit.map((a) => `${a.action} ${a.target} ${a.result}`),
+      [
+        'network.create berthtest-net success',
+        'network.create berthtest-net2 failure',
+        'network.remove berthtest-net success',
+      ],
     );
   });
 
