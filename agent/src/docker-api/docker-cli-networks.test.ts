@@ -122,6 +122,40 @@ describe('docker CLI: user-defined networks', () => {
     assert.equal((await docker('network', 'inspect', 'berthtest-a')).code, 1);
   });
 
+  test('bridge, host and none are listed as Docker lists them, inspectable, and cannot be removed', async () => {
+    const ls = await ok('network', 'ls', '--format', '{{.Name}} {{.Driver}} {{.Scope}}');
+    for (const line of ['bridge bridge local', 'host host local', 'none null local'])
+      assert.ok(ls.split('\n').includes(line), `${line} in:\n${ls}`);
+    assert.equal(await ok('network', 'ls', '--filter', 'driver=null', '--format', '{{.Name}}'), 'none');
+    const builtin = (await ok('network', 'ls', '--filter', 'type=builtin', '--format', '{{.Name}}')).split(
+      '\n',
+    );
+    assert.deepEqual(builtin.sort(), ['bridge', 'host', 'none']);
+
+    await ok('run', '-d', '--name', 'berthtest-hostnet', '--network', 'host', 'busybox', 'sleep', '300');
+    const [host] = JSON.parse(await ok('network', 'inspect', 'host'));
+    assert.equal(host.Driver, 'host');
+    assert.deepEqual(
+      Object.values(host.Containers as Record<string, { Name: string }>).map((c) => c.Name),
+      ['berthtest-hostnet'],
+    );
+    const settings = JSON.parse(
+      await ok('inspect', '-f', '{{json .NetworkSettings.Networks}}', 'berthtest-hostnet'),
+    );
+    assert.deepEqual(Object.keys(settings), ['host']);
+    assert.equal(settings.host.NetworkID, host.Id, 'the container names the network it is in');
+    await ok('rm', '-f', 'berthtest-hostnet');
+
+    for (const name of ['host', 'none', 'bridge']) {
+      const rm = await docker('network', 'rm', name);
+      assert.equal(rm.code, 1);
+      assert.match(rm.stderr, new RegExp(`${name} is a pre-defined network and cannot be removed`));
+    }
+    const made = await docker('network', 'create', 'none');
+    assert.equal(made.code, 1);
+    assert.match(made.stderr, /none is a pre-defined network and cannot be created/);
+  });
+
   test('containers reach each other by name and alias on one network, never across networks', async () => {
     await ok('network', 'create', '--subnet', subnet(3), 'berthtest-front');
     await ok('network', 'create', '--subnet', subnet(4), 'berthtest-back');

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ContainerRecord } from '../../engine/containers/record.ts';
 import { parseCidr } from '../../engine/network/ipv4.ts';
 import type { Endpoint, NetworkRecord } from '../../engine/network/record.ts';
+import { predefinedEndpoint, predefinedOf } from './predefined-networks.ts';
 
 /** Networks and containers' network settings in the Docker Engine API's shapes. */
 
@@ -60,6 +61,7 @@ export function portList(record: ContainerRecord, joined: Joined) {
 /** NetworkSettings of `docker inspect`: the primary network's address at the top, every network below. */
 export function networkSettings(record: ContainerRecord, joined: Joined) {
   const primary = joined[0];
+  const predefined = predefinedOf(record);
   const top = primary ? endpointSettings(primary.network, primary.endpoint, record.hostname) : undefined;
   const sandbox = record.state.pid > 0 ? `/proc/${record.state.pid}/ns/net` : '';
   return {
@@ -80,12 +82,13 @@ export function networkSettings(record: ContainerRecord, joined: Joined) {
     IPPrefixLen: primary?.network.isDefault ? (top?.IPPrefixLen ?? 0) : 0,
     IPv6Gateway: '',
     MacAddress: primary?.network.isDefault ? (top?.MacAddress ?? '') : '',
-    Networks: Object.fromEntries(
-      joined.map(({ network, endpoint }) => [
+    Networks: Object.fromEntries([
+      ...joined.map(({ network, endpoint }) => [
         network.name,
         endpointSettings(network, endpoint, record.hostname),
       ]),
-    ),
+      ...(predefined ? [[predefined.name, predefinedEndpoint(predefined, record)]] : []),
+    ]),
   };
 }
 
