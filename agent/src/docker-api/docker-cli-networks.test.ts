@@ -232,9 +232,23 @@ describe('docker CLI: user-defined networks', () => {
     await ok('network', 'connect', '--alias', 'api', 'berthtest-back', 'berthtest-web');
     const ifs = await ok('exec', 'berthtest-web', 'ip', '-o', '-4', 'addr');
     assert.match(ifs, /eth1\s+inet /);
+    const backIp = /eth1\s+inet ([\d.]+)\//.exec(ifs)?.[1];
+    const webHost = await ok('inspect', '-f', '{{.Config.Hostname}}', 'berthtest-web');
+    const hostsLine = (ip: string | undefined) =>
+      new RegExp(`^${ip?.replace(/\./g, '\\.')}\\s+${webHost}$`, 'm');
+    assert.match(
+      await ok('exec', 'berthtest-web', 'cat', '/etc/hosts'),
+      hostsLine(backIp),
+      '/etc/hosts has the new address',
+    );
     assert.equal(await ok('exec', client, 'nc', 'api', '80'), 'web');
     await ok('network', 'disconnect', 'berthtest-back', 'berthtest-web');
     assert.doesNotMatch(await ok('exec', 'berthtest-web', 'ip', '-o', '-4', 'addr'), /eth1/);
+    assert.doesNotMatch(
+      await ok('exec', 'berthtest-web', 'cat', '/etc/hosts'),
+      hostsLine(backIp),
+      'and loses it again',
+    );
     assert.notEqual((await docker('exec', client, 'nslookup', 'api')).code, 0);
     await ok('rm', '-f', client, 'berthtest-web');
     assert.match(

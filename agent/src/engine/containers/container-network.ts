@@ -97,7 +97,7 @@ export async function prepareNetwork(
     nameservers = attachment.nameservers;
     launch = { namespace: { type: 'network', path: attachment.netns }, ready: attachment.ready };
   }
-  await writeFile(record.hostsPath, hostsFile(record.hostname, addresses.slice(0, 1), net.extraHosts));
+  await writeHosts(record, addresses);
   await writeFile(
     record.resolvConfPath,
     resolvConfFile(hostResolvConf, net.dns.length > 0 ? net.dns : nameservers, {
@@ -106,6 +106,14 @@ export async function prepareNetwork(
     }),
   );
   return launch;
+}
+
+/**
+ * /etc/hosts: the container's name on each of its addresses, beside `--add-host`. Rewritten in
+ * place (same inode) on a live connect or disconnect, so the running container reads the change.
+ */
+export async function writeHosts(record: ContainerRecord, addresses: string[]): Promise<void> {
+  await writeFile(record.hostsPath, hostsFile(record.hostname, addresses, record.spec.network.extraHosts));
 }
 
 /** The runtime spec with the net namespace this start uses in place of a new empty one. */

@@ -13,7 +13,7 @@ import { type AttachSession, startFailureExitCode } from '../tasks/index.ts';
 import { populateFromImage, type VolumeStore } from '../volumes/index.ts';
 import { buildRuntimeSpec, effectiveCapabilities } from './build-runtime-spec.ts';
 import { ContainerFs } from './container-fs.ts';
-import { joinNetworks, prepareNetwork, withNetNamespace } from './container-network.ts';
+import { joinNetworks, prepareNetwork, withNetNamespace, writeHosts } from './container-network.ts';
 import type { ContainerStore } from './container-store.ts';
 import { type ExecConfig, execEnv } from './exec-service.ts';
 import { hostHardLimit } from './host-limits.ts';
@@ -616,9 +616,10 @@ export class ContainerService {
         'container sharing network namespace with another container or host cannot be connected to any other network',
       );
     const container = { id: record.id, name: record.name };
-    if (record.state.status === 'running' || record.state.status === 'paused')
+    if (record.state.status === 'running' || record.state.status === 'paused') {
       await this.deps.network.connectRunning(network, container, req, record.state.pid);
-    else await this.deps.network.join(network, container, req);
+      await this.rewriteHosts(record);
+    } else await this.deps.network.join(network, container, req);
     this.deps.events.publish('network', 'connect', this.deps.network.get(network).id, {
       container: record.id,
     });
@@ -629,7 +630,16 @@ export class ContainerService {
     const record = this.get(ref);
     const id = this.deps.network.get(network).id;
     await this.deps.network.leave(id, record.id);
+    if (record.state.status === 'running' || record.state.status === 'paused')
+      await this.rewriteHosts(record);
     this.deps.events.publish('network', 'disconnect', id, { container: record.id });
+  }
+
+  private rewriteHosts(record: ContainerRecord): Promise<void> {
+    const addresses = this.deps.network
+      .networksOf(record.id)
+      .flatMap((j) => (j.endpoint.ip ? [j.endpoint.ip] : []));
+    return writeHosts(record, addresses);
   }
 
   async rename(ref: string, newName: string): Promise<void> {
