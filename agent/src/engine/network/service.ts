@@ -401,16 +401,25 @@ export class NetworkService {
     try {
       await ensureForwarding();
       await this.applyFirewall();
-      // a resolver already on port 53 of every address leaves names unresolved, not the network down
+      // containers on a user network find each other by name: without the resolver they would
+      // start and then fail to, which is worse than not starting with the reason
       if (!network.isDefault)
-        await this.dns
-          .listen(network.gateway)
-          .catch((err) =>
-            console.error(`network ${network.name}: no DNS on ${network.gateway}: ${err.message}`),
+        await this.dns.listen(network.gateway).catch((err: NodeJS.ErrnoException) => {
+          throw new EngineError(
+            'unavailable',
+            `network ${network.name}: cannot serve DNS on ${network.gateway}:53 (${err.code ?? err.message})${
+              err.code === 'EADDRINUSE'
+                ? ': another process holds port 53 on every address (a DNS server bound to 0.0.0.0?); bind it to specific addresses or stop it'
+                : ''
+            }`,
+            { cause: err },
           );
+        });
     } catch (err) {
       this.bridgesUp.delete(network.bridge);
       await deleteLinks([network.bridge]);
+      // the rules rendered for it go too
+      await this.applyFirewall().catch(() => {});
       throw err;
     }
   }
