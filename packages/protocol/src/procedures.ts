@@ -33,6 +33,44 @@ export const RunContainerInput = z.object({
   openStdin: z.boolean().default(false),
   restartPolicy: z.enum(['no', 'on-failure', 'always', 'unless-stopped']).default('no'),
   autoRemove: z.boolean().default(false),
+  /** -p: hostPort 0 takes a free port; hostIp empty: every address */
+  ports: z
+    .array(
+      z.object({
+        containerPort: z.number().int().min(1).max(65535),
+        protocol: z.enum(['tcp', 'udp']).default('tcp'),
+        hostIp: z
+          .string()
+          .regex(/^$|^\d{1,3}(\.\d{1,3}){3}$/, 'must be an IPv4 address')
+          .default(''),
+        hostPort: z.number().int().min(0).max(65535).default(0),
+      }),
+    )
+    .max(64)
+    .default([]),
+  /** -v: a named volume, or (with the manage right: it reaches the host's files) a host path */
+  mounts: z
+    .array(
+      z.object({
+        type: z.enum(['volume', 'bind']),
+        source: z.string().min(1).max(4096),
+        target: z.string().regex(/^\//, 'must be an absolute path').max(4096),
+        readOnly: z.boolean().default(false),
+      }),
+    )
+    .max(64)
+    .default([]),
+  /** --network: bridge (default), host, none, or a network's name */
+  network: z.string().min(1).max(128).optional(),
+  /** -m */
+  memoryBytes: z
+    .number()
+    .int()
+    .min(6 * 1024 * 1024, 'at least 6 MiB')
+    .optional(),
+  /** --cpus × 1e9 */
+  nanoCpus: z.number().int().min(10_000_000, 'at least 0.01 CPU').optional(),
+  pidsLimit: z.number().int().min(1).optional(),
   /** create only, or create and start (docker run) */
   start: z.boolean().default(true),
 });

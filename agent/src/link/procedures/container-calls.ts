@@ -43,9 +43,19 @@ export function containerCalls(engine: Engine): ContainerCalls {
         user: input.user,
         tty: input.tty,
         openStdin: input.openStdin,
+        network: { mode: input.network ?? 'bridge', ports: input.ports },
         host: {
           restartPolicy: { name: input.restartPolicy, maximumRetryCount: 0 },
           autoRemove: input.autoRemove,
+          mounts: input.mounts,
+          resources: {
+            memoryBytes: input.memoryBytes,
+            pidsLimit: input.pidsLimit,
+            // --cpus as Docker sets it: a quota per 100 ms period
+            ...(input.nanoCpus
+              ? { cpuPeriodUs: 100_000, cpuQuotaUs: Math.round((input.nanoCpus / 1e9) * 100_000) }
+              : {}),
+          },
         },
       });
       if (input.start) {

@@ -9,6 +9,7 @@ import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { busyboxArchive } from '../../../../../agent/src/engine/images/testing/busybox-image.ts';
 import { createSession } from '../auth/sessions.ts';
+import { runContainer } from '../containers/container-actions.ts';
 import type { ControlPlane } from '../control-plane.ts';
 import {
   createVolume,
@@ -183,6 +184,45 @@ describe('host operations through the control plane', { timeout: 240_000 }, () =
         'network.remove berthtest-net success',
       ],
     );
+  });
+
+  test('run with published ports, a volume, a network and limits: the container has them all', async () => {
+    const hostId = hosts.hostIds[1]!;
+    await createNetwork(cp.deps, hosts.admin, { hostId, name: 'berthtest-runnet' });
+    const { id } = await runContainer(cp.deps, hosts.admin, hostId, {
+      image: 'busybox',
+      name: 'berthtest-full',
+      cmd: ['sh', '-c', 'echo kept > /data/file; sleep 300'],
+      ports: [{ containerPort: 80, hostPort: 18480 }],
+      mounts: [{ type: 'volume', source: 'berthtest-runvol', target: '/data' }],
+      network: 'berthtest-runnet',
+      memoryBytes: 64 * 1024 * 1024,
+      nanoCpus: 500_000_000,
+      pidsLimit: 50,
+    });
+    const c = (await cp.deps.gateway.call(hostId, 'containers.inspect', { id })) as {
+      HostConfig: {
+        Memory: number;
+        NanoCpus: number;
+        CpuQuota: number;
+        PidsLimit: number;
+        NetworkMode: string;
+      };
+      NetworkSettings: { Ports: Record<string, { HostPort: string }[]>; Networks: Record<string, unknown> };
+      Mounts: { Name?: string; Destination: string }[];
+    };
+    assert.equal(c.HostConfig.Memory, 64 * 1024 * 1024);
+    assert.equal(c.HostConfig.PidsLimit, 50);
+    assert.equal(c.HostConfig.CpuQuota, 50_000, '--cpus 0.5: half of each 100 ms period');
+    assert.deepEqual(
+      c.NetworkSettings.Ports['80/tcp']?.map((b) => b.HostPort),
+      ['18480'],
+    );
+    assert.deepEqual(Object.keys(c.NetworkSettings.Networks), ['berthtest-runnet']);
+    assert.ok(c.Mounts.some((m) => m.Name === 'berthtest-runvol' && m.Destination === '/data'));
+    await cp.deps.gateway.call(hostId, 'containers.remove', { id, force: true });
+    await cp.deps.gateway.call(hostId, 'volumes.remove', { name: 'berthtest-runvol', force: true });
+    await removeNetwork(cp.deps, hosts.admin, { hostId, ref: 'berthtest-runnet' });
   });
 
   test('tRPC over HTTP: a viewer lists containers across hosts but may not stop one; no session, no answer', async () => {

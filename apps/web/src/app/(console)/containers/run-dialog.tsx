@@ -1,6 +1,6 @@
 'use client';
 
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTRPC } from '../../trpc.tsx';
 import { Dialog } from '../../ui/dialog.tsx';
@@ -9,7 +9,7 @@ import { HostOptions } from '../../ui/label-badges.tsx';
 import { FormError } from '../../ui/query-state.tsx';
 import { EMPTY_RUN, RESTART_POLICIES, type RunFields, toRunInput } from './run-form.ts';
 
-type TextField = Exclude<keyof RunFields, 'restartPolicy' | 'tty' | 'autoRemove' | 'hostId'>;
+type TextField = Exclude<keyof RunFields, 'restartPolicy' | 'tty' | 'autoRemove' | 'hostId' | 'network'>;
 
 const TEXT_FIELDS: { key: TextField; label: string; hint?: string; lines?: number; placeholder?: string }[] =
   [
@@ -21,7 +21,27 @@ const TEXT_FIELDS: { key: TextField; label: string; hint?: string; lines?: numbe
     { key: 'user', label: 'User', placeholder: 'uid[:gid] or name' },
     { key: 'env', label: 'Environment', hint: 'one KEY=value a line', lines: 3 },
     { key: 'labels', label: 'Labels', hint: 'one key=value a line', lines: 2 },
+    {
+      key: 'ports',
+      label: 'Published ports',
+      hint: 'one a line: [ip:]hostPort:containerPort[/udp]',
+      lines: 2,
+      placeholder: '8080:80',
+    },
+    {
+      key: 'volumes',
+      label: 'Volumes',
+      hint: 'one a line: volume:/path or /host/path:/path, :ro to read only',
+      lines: 2,
+      placeholder: 'data:/var/lib/data',
+    },
+    { key: 'memory', label: 'Memory limit', placeholder: '512m', hint: 'empty: no limit' },
+    { key: 'cpus', label: 'CPUs', placeholder: '0.5', hint: 'empty: no limit' },
+    { key: 'pidsLimit', label: 'Process limit', placeholder: '100', hint: 'empty: no limit' },
   ];
+
+/** bridge, host and none always exist; user networks come from the host's reported state */
+const BUILTIN_NETWORKS = ['bridge', 'host', 'none'];
 
 /** docker run from the browser: the fields the link's RunContainerInput takes. */
 export function RunDialog({
@@ -49,6 +69,14 @@ export function RunDialog({
   );
   const online = hosts.filter((host) => host.status === 'online');
   const effective = { ...fields, hostId: fields.hostId || (online[0]?.id ?? '') };
+  const networks = useQuery({
+    ...trpc.networks.list.queryOptions({ hostId: effective.hostId }),
+    enabled: open && effective.hostId !== '',
+  });
+  const networkNames = [
+    ...BUILTIN_NETWORKS,
+    ...(networks.data ?? []).map((n) => n.name).filter((n) => !BUILTIN_NETWORKS.includes(n)),
+  ];
   const checked = toRunInput(effective);
   const errorOf = (key: keyof RunFields) =>
     !checked.ok && touched.has(key) ? checked.errors[key] : undefined;
@@ -82,6 +110,17 @@ export function RunDialog({
               >
                 {RESTART_POLICIES.map((policy) => (
                   <option key={policy}>{policy}</option>
+                ))}
+              </select>
+            </Field>
+            <Field id="run-network" label="Network" error={errorOf('network')}>
+              <select
+                id="run-network"
+                value={fields.network || 'bridge'}
+                onChange={(e) => set('network', e.target.value)}
+              >
+                {networkNames.map((name) => (
+                  <option key={name}>{name}</option>
                 ))}
               </select>
             </Field>

@@ -3,6 +3,7 @@
  * with that same schema: what the dialog accepts is exactly what the agent will accept.
  */
 import { RunContainerInput } from '@berth/protocol';
+import type { z } from 'zod';
 import { parseKeyValueLines } from '../../ui/key-value-lines.ts';
 import { splitCommand } from './split-command.ts';
 
@@ -21,6 +22,17 @@ export type RunFields = {
   restartPolicy: (typeof RESTART_POLICIES)[number];
   tty: boolean;
   autoRemove: boolean;
+  /** one `[ip:]hostPort:containerPort[/udp]` or `containerPort` a line */
+  ports: string;
+  /** one `volume:/path[:ro]` or `/host/path:/path[:ro]` a line */
+  volumes: string;
+  /** empty: the default bridge */
+  network: string;
+  /** `512m`, `1g`, bytes */
+  memory: string;
+  /** `0.5` */
+  cpus: string;
+  pidsLimit: string;
 };
 
 export const EMPTY_RUN: RunFields = {
@@ -36,7 +48,58 @@ export const EMPTY_RUN: RunFields = {
   restartPolicy: 'no',
   tty: true,
   autoRemove: false,
+  ports: '',
+  volumes: '',
+  network: '',
+  memory: '',
+  cpus: '',
+  pidsLimit: '',
 };
+
+type Input = z.input<typeof RunContainerInput>;
+type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+const lines = (text: string) =>
+  text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+
+/** `-p` lines as docker run reads them */
+export function parsePorts(text: string): Parsed<NonNullable<Input['ports']>> {
+  const out: NonNullable<Input['ports']> = [];
+  for (const line of lines(text)) {
+    const m = /^(?:(?:(\d{1,3}(?:\.\d{1,3}){3}):)?(\d{1,5}):)?(\d{1,5})(?:\/(tcp|udp))?$/.exec(line);
+    if (!m) return { ok: false, error: `${line}: [ip:]hostPort:containerPort[/udp]` };
+    out.push({
+      hostIp: m[1] ?? '',
+      hostPort: m[2] ? Number(m[2]) : 0,
+      containerPort: Number(m[3]),
+      protocol: m[4] === 'udp' ? 'udp' : 'tcp',
+    });
+  }
+  return { ok: true, value: out };
+}
+
+/** `-v` lines: a source starting with / is a host path, anything else a named volume */
+export function parseVolumes(text: string): Parsed<NonNullable<Input['mounts']>> {
+  const out: NonNullable<Input['mounts']> = [];
+  for (const line of lines(text)) {
+    const [source = '', target = '', mode, ...rest] = line.split(':');
+    if (!source || !target || rest.length > 0 || (mode !== undefined && mode !== 'ro' && mode !== 'rw'))
+      return { ok: false, error: `${line}: volume:/path[:ro] or /host/path:/path[:ro]` };
+    out.push({ type: source.startsWith('/') ? 'bind' : 'volume', source, target, readOnly: mode === 'ro' });
+  }
+  return { ok: true, value: out };
+}
+
+const UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+
+export function parseMemory(text: string): Parsed<number | undefined> {
+  if (!text.trim()) return { ok: true, value: undefined };
+  const m = /^(\d+(?:\.\d+)?)\s*([bkmg]?)$/i.exec(text.trim());
+  if (!m) return { ok: false, error: 'a size such as 512m or 1g' };
+  return { ok: true, value: Math.round(Number(m[1]) * (UNITS[(m[2] ?? '').toLowerCase()] ?? 1)) };
+}
 
 export type RunErrors = Partial<Record<keyof RunFields, string>>;
 
@@ -51,10 +114,16 @@ export function toRunInput(
   if (!entrypoint.ok) errors.entrypoint = entrypoint.error;
   const labels = parseKeyValueLines(fields.labels);
   if (!labels.ok) errors.labels = labels.error;
-  const env = fields.env
-    .split('\n')
-    .map((line) => line.trim())
-    .filter(Boolean);
+  const env = lines(fields.env);
+  const ports = parsePorts(fields.ports);
+  if (!ports.ok) errors.ports = ports.error;
+  const volumes = parseVolumes(fields.volumes);
+  if (!volumes.ok) errors.volumes = volumes.error;
+  const memory = parseMemory(fields.memory);
+  if (!memory.ok) errors.memory = memory.error;
+  const cpus = fields.cpus.trim() === '' ? undefined : Number(fields.cpus);
+  if (cpus !== undefined && !(cpus > 0)) errors.cpus = 'a number of CPUs such as 0.5';
+  const pids = fields.pidsLimit.trim() === '' ? undefined : Number(fields.pidsLimit);
   const candidate = {
     image: fields.image.trim(),
     ...(fields.name.trim() ? { name: fields.name.trim() } : {}),
@@ -68,6 +137,12 @@ export function toRunInput(
     tty: fields.tty,
     openStdin: fields.tty,
     autoRemove: fields.autoRemove,
+    ports: ports.ok ? ports.value : [],
+    mounts: volumes.ok ? volumes.value : [],
+    ...(fields.network.trim() ? { network: fields.network.trim() } : {}),
+    ...(memory.ok && memory.value !== undefined ? { memoryBytes: memory.value } : {}),
+    ...(cpus !== undefined && cpus > 0 ? { nanoCpus: Math.round(cpus * 1e9) } : {}),
+    ...(pids !== undefined ? { pidsLimit: pids } : {}),
   };
   const parsed = RunContainerInput.safeParse(candidate);
   if (!parsed.success) {
@@ -89,4 +164,10 @@ const FIELD_OF_PATH: Record<string, keyof RunFields> = {
   labels: 'labels',
   workingDir: 'workingDir',
   user: 'user',
+  ports: 'ports',
+  mounts: 'volumes',
+  network: 'network',
+  memoryBytes: 'memory',
+  nanoCpus: 'cpus',
+  pidsLimit: 'pidsLimit',
 };

@@ -62,6 +62,8 @@ export const containersRouter = router({
     .output(z.object({ id: z.string(), name: z.string() }))
     .mutation(async ({ ctx, input: { hostId, ...spec } }) => {
       await requireHostAccess(ctx.user, hostId, 'run');
+      // a host path in the container is the host's files: more than running containers
+      if (spec.mounts?.some((m) => m.type === 'bind')) await requireHostAccess(ctx.user, hostId, 'manage');
       return await runContainer(ctx.deps, ctx.user, hostId, spec);
     }),
 
