@@ -63,6 +63,11 @@ test('load busybox from a file, run it, use its terminal across a reload, follow
     .getByLabel('Command')
     .fill(`sh -c 'echo hello-from-berthtest; i=0; while :; do i=$((i+1)); echo tick $i; sleep 1; done'`);
   await dialog.getByLabel('Labels').fill('berthtest=e2e');
+  // limits and ports as docker run takes them, checked as typed
+  await dialog.getByLabel('Memory limit').fill('lots');
+  await expect(dialog.getByRole('alert')).toContainText('a size such as 512m');
+  await dialog.getByLabel('Memory limit').fill('64m');
+  await dialog.getByLabel('Published ports').fill('80');
   await screenshot(page, 'run-dialog');
   await dialog.getByRole('button', { name: 'Run', exact: true }).click();
   await expect(dialog).toBeHidden({ timeout: 60_000 });
@@ -129,6 +134,9 @@ test('load busybox from a file, run it, use its terminal across a reload, follow
   await screenshot(page, 'logs');
 
   // 5. processes and stats
+  await page.getByRole('tab', { name: 'Inspect' }).click();
+  await expect(page.getByTestId('inspect-json')).toContainText('"Memory": 67108864');
+  await expect(page.getByTestId('inspect-json')).toContainText('"80/tcp"');
   await page.getByRole('tab', { name: 'Processes' }).click();
   await expect(page.getByTestId('process-row').filter({ hasText: 'sleep' }).first()).toBeVisible();
   await page.getByRole('tab', { name: 'Stats' }).click();
