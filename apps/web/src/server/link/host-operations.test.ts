@@ -225,6 +225,48 @@ describe('host operations through the control plane', { timeout: 240_000 }, () =
     await removeNetwork(cp.deps, hosts.admin, { hostId, ref: 'berthtest-runnet' });
   });
 
+  test('an operator may run containers and mount volumes, but not a host path, nor make networks', async () => {
+    const operator = await cp.deps.db.user.create({
+      data: { username: 'berthtest-operator', passwordHash: 'x', role: 'operator' },
+    });
+    await cp.deps.db.hostGroup.create({
+      data: {
+        name: 'berthtest-operated',
+        hosts: { create: [{ hostId: hosts.hostIds[1]! }] },
+        grants: { create: [{ userId: operator.id, role: 'operator' }] },
+      },
+    });
+    const { token } = await createSession(cp.deps.db, { userId: operator.id, lifetimeMs: 60_000 });
+    const post = (path: string, body: unknown) =>
+      fetch(`${cp.url}/api/v1${path}`, {
+        method: 'POST',
+        headers: { cookie: `berth_session=${token}`, origin: cp.url, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const hostId = hosts.hostIds[1]!;
+    const bind = await post(`/hosts/${hostId}/containers`, {
+      image: 'busybox',
+      name: 'berthtest-escape',
+      cmd: ['true'],
+      mounts: [{ type: 'bind', source: '/', target: '/host' }],
+    });
+    assert.equal(bind.status, 403, 'a host path is the host itself: the manage right, not run');
+    const net = await post(`/hosts/${hostId}/networks`, { name: 'berthtest-opnet' });
+    assert.equal(net.status, 403);
+    const volume = await post(`/hosts/${hostId}/containers`, {
+      image: 'busybox',
+      name: 'berthtest-opvol',
+      cmd: ['true'],
+      mounts: [{ type: 'volume', source: 'berthtest-opvol', target: '/data' }],
+      start: false,
+    });
+    assert.equal(volume.status, 200, await volume.text());
+    const names = (await cp.deps.gateway.call(hostId, 'containers.list', { all: true })).map((c) => c.name);
+    assert.ok(!names.includes('berthtest-escape'), 'the refused run made nothing');
+    await cp.deps.gateway.call(hostId, 'containers.remove', { id: 'berthtest-opvol', force: true });
+    await cp.deps.gateway.call(hostId, 'volumes.remove', { name: 'berthtest-opvol', force: true });
+  });
+
   test('tRPC over HTTP: a viewer lists containers across hosts but may not stop one; no session, no answer', async () => {
     const viewer = await cp.deps.db.user.create({
       data: { username: 'berthtest-viewer', passwordHash: 'x', role: 'viewer' },
