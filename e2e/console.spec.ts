@@ -112,3 +112,28 @@ test('an API token is shown once and revoked after a confirm', async ({ page }) 
     .click();
   await expect(row).toHaveCount(0);
 });
+
+test('a network is created on a host with its subnet, listed with the default bridge, and removed after a confirm', async ({
+  page,
+}) => {
+  await logInAsAdmin(page);
+  await page.goto(`${url()}/networks`);
+  await page.waitForLoadState('networkidle');
+  await expect(page.getByTestId('network-row').filter({ hasText: 'bridge' }).first()).toBeVisible();
+  await page.getByLabel('New network').fill('bad name!');
+  await expect(page.locator('#network-name-error')).toContainText(
+    'only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed',
+  );
+  await page.getByLabel('New network').fill('berthtest-e2e-net');
+  await page.getByLabel('Subnet').fill('10.237.9.0/24');
+  await page.getByRole('button', { name: 'Create network' }).click();
+  const row = page.getByTestId('network-row').filter({ hasText: 'berthtest-e2e-net' });
+  await expect(row).toContainText('10.237.9.0/24', { timeout: 15_000 });
+  await screenshot(page, 'networks');
+  await row.getByRole('button', { name: 'Remove' }).click();
+  await page
+    .getByRole('dialog', { name: 'Remove network berthtest-e2e-net?' })
+    .getByRole('button', { name: 'Remove network' })
+    .click();
+  await expect(row).toHaveCount(0, { timeout: 15_000 });
+});

@@ -18,7 +18,7 @@ export function useLiveHostState(): void {
           containers: trpc.containers.list.queryKey(),
           images: trpc.images.list.queryKey(),
           volumes: trpc.volumes.list.queryKey(),
-          networks: trpc.hosts.list.queryKey(),
+          networks: trpc.networks.list.queryKey(),
           presence: trpc.hosts.list.queryKey(),
         } as const;
         for (const kind of change.kinds) void queryClient.invalidateQueries({ queryKey: keys[kind] });

@@ -6,9 +6,9 @@ import { formatBytes } from '../../format.ts';
 import { useTRPC } from '../../trpc.tsx';
 import { ConfirmButton } from '../../ui/confirm-button.tsx';
 import { DataTable } from '../../ui/data-table.tsx';
+import { HostPicker } from '../../ui/host-picker.tsx';
 import { FormError, QueryState } from '../../ui/query-state.tsx';
 import { useLiveHostState } from '../../ui/use-live-host-state.ts';
-import { HostPicker } from '../volumes/host-picker.tsx';
 import { LoadImage } from './load-image.tsx';
 import { PullDialog } from './pull-dialog.tsx';
 

@@ -8,8 +8,8 @@ import { formatBytes } from '../../format.ts';
 import { useTRPC } from '../../trpc.tsx';
 import { Dialog } from '../../ui/dialog.tsx';
 import { Field, invalidProps, schemaError } from '../../ui/field.tsx';
+import { HostPicker } from '../../ui/host-picker.tsx';
 import { FormError } from '../../ui/query-state.tsx';
-import { HostPicker } from '../volumes/host-picker.tsx';
 
 type Pull = { hostId: string } & PullImageInput;
 type Outcome = { kind: 'done'; reference: string; upToDate: boolean } | { kind: 'error'; error: unknown };

@@ -7,9 +7,9 @@ import { ConfirmButton } from '../../ui/confirm-button.tsx';
 import { DataTable } from '../../ui/data-table.tsx';
 import { Dialog } from '../../ui/dialog.tsx';
 import { Field, invalidProps, schemaError } from '../../ui/field.tsx';
+import { HostPicker } from '../../ui/host-picker.tsx';
 import { FormError, QueryState } from '../../ui/query-state.tsx';
 import { useLiveHostState } from '../../ui/use-live-host-state.ts';
-import { HostPicker } from './host-picker.tsx';
 import { VolumeName } from './volume-name.ts';
 
 /** Every host's volumes: create, inspect, remove. */

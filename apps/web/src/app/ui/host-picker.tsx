@@ -1,6 +1,6 @@
 'use client';
 
-import { HostOptions } from '../../ui/label-badges.tsx';
+import { HostOptions } from './label-badges.tsx';
 
 /** Which host an action (pull, load, create) goes to: online hosts only. */
 export function HostPicker({
