@@ -54,6 +54,7 @@ function stateOf(i: number): HostState {
     networks: [],
     stats: {
       load1: 0.2,
+      cpuPercent: 12,
       memoryTotalBytes: 8e9,
       memoryAvailableBytes: 4e9,
       containersRunning: count,

@@ -41,6 +41,9 @@ test('every section is one click away, in light and in dark', async ({ page }) =
   await expect(page.getByRole('button', { name: 'Switch to dark theme' })).toBeVisible();
   await expect.poll(background).not.toBe(dark);
   await expect(page.getByTestId('dashboard-host').first()).toBeVisible();
+  // the agents' own reports: CPU share and memory in use, per host and for the fleet
+  await expect(page.getByTestId('host-use').first()).toContainText(/CPU \d+%/);
+  await expect(page.getByTestId('fleet-cpu')).toHaveText(/^\d+%$/);
   await screenshot(page, 'dashboard');
 });
 

@@ -1,4 +1,4 @@
-import { freemem, loadavg, totalmem, uptime } from 'node:os';
+import { cpus, freemem, loadavg, totalmem, uptime } from 'node:os';
 import type {
   ContainerSummary,
   HostState,
@@ -60,9 +60,33 @@ export function networkSummaries(engine: Engine): NetworkSummary[] {
   return engine.networks.list().map(networkSummary);
 }
 
+/** busy and total CPU time over every CPU at the previous report */
+let lastCpu = cpuTimes();
+
+function cpuTimes(): { busy: number; total: number } {
+  let busy = 0;
+  let total = 0;
+  for (const { times } of cpus()) {
+    const all = times.user + times.nice + times.sys + times.irq + times.idle;
+    total += all;
+    busy += all - times.idle;
+  }
+  return { busy, total };
+}
+
+/** the CPUs' busy share since the previous call (the previous report) */
+function cpuPercentSinceLast(): number {
+  const now = cpuTimes();
+  const total = now.total - lastCpu.total;
+  const busy = now.busy - lastCpu.busy;
+  lastCpu = now;
+  return total > 0 ? Math.min(100, Math.max(0, (busy / total) * 100)) : 0;
+}
+
 export function hostStats(engine: Engine): HostStats {
   return {
     load1: loadavg()[0] ?? 0,
+    cpuPercent: cpuPercentSinceLast(),
     memoryTotalBytes: totalmem(),
     memoryAvailableBytes: freemem(),
     containersRunning: engine.containers.list().filter((c) => c.state.status === 'running').length,

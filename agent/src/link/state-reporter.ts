@@ -44,7 +44,7 @@ export class StateReporter {
     this.send({ type: 'state', state: await hostState(this.engine) });
     this.statsTimer = setInterval(
       () => this.send({ type: 'state-update', update: { stats: hostStats(this.engine), events: [] } }),
-      this.options.statsIntervalMs ?? 15_000,
+      this.options.statsIntervalMs ?? 10_000,
     );
     this.statsTimer.unref();
   }

@@ -61,6 +61,8 @@ export type NetworkSummary = z.infer<typeof NetworkSummary>;
 export const HostStats = z.object({
   /** 1-minute load average */
   load1: z.number().nonnegative(),
+  /** every CPU's busy share since the previous report, 0–100 */
+  cpuPercent: z.number().min(0).max(100).default(0),
   memoryTotalBytes: z.number().int().nonnegative(),
   memoryAvailableBytes: z.number().int().nonnegative(),
   containersRunning: z.number().int().nonnegative(),

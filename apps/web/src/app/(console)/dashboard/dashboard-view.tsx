@@ -7,7 +7,7 @@ import { QueryState } from '../../ui/query-state.tsx';
 import { useLiveHostState } from '../../ui/use-live-host-state.ts';
 import { useNow } from '../../ui/use-now.ts';
 import { HOSTS_REFRESH_MS } from '../hosts/hosts-view.tsx';
-import { containerCounts, fleetTotals } from './fleet-totals.ts';
+import { containerCounts, fleetTotals, memoryUsed } from './fleet-totals.ts';
 
 export function DashboardView() {
   const trpc = useTRPC();
@@ -38,12 +38,18 @@ export function DashboardView() {
             </div>
           </div>
           <div className="card">
-            <div className="label">CPUs online</div>
-            <div className="value">{totals.cpus}</div>
+            <div className="label">CPU in use</div>
+            <div className="value" data-testid="fleet-cpu">
+              {totals.cpuPercent === null ? '…' : `${totals.cpuPercent.toFixed(0)}%`}
+            </div>
+            <div className="sub">of {totals.cpus} CPUs online</div>
           </div>
           <div className="card">
-            <div className="label">Memory online</div>
-            <div className="value">{formatBytes(totals.memoryBytes)}</div>
+            <div className="label">Memory in use</div>
+            <div className="value" data-testid="fleet-memory">
+              {totals.memoryUsedBytes === null ? '…' : formatBytes(totals.memoryUsedBytes)}
+            </div>
+            <div className="sub">of {formatBytes(totals.memoryBytes)} online</div>
           </div>
         </section>
       ) : null}
@@ -77,6 +83,18 @@ export function DashboardView() {
                 <div className="sub">
                   {host.cpus} CPUs · {formatBytes(host.memoryBytes)} memory
                 </div>
+                {host.stats ? (
+                  <div className="host-use" data-testid="host-use">
+                    <label>
+                      CPU {host.stats.cpuPercent.toFixed(0)}%
+                      <meter min={0} max={100} value={host.stats.cpuPercent} />
+                    </label>
+                    <label>
+                      Memory {formatBytes(memoryUsed(host))} of {formatBytes(host.stats.memoryTotalBytes)}
+                      <meter min={0} max={host.stats.memoryTotalBytes} value={memoryUsed(host)} />
+                    </label>
+                  </div>
+                ) : null}
                 <div className="sub" data-testid="host-containers">
                   {counts.byHost.get(host.id)?.running ?? 0} running ·{' '}
                   {counts.byHost.get(host.id)?.total ?? 0} containers

@@ -1,14 +1,32 @@
-/** What the fleet adds up to; only online hosts count toward capacity. */
-export type HostCapacity = { status: string; cpus: number; memoryBytes: number };
+/** What the fleet adds up to; only online hosts count toward capacity and use. */
+export type HostCapacity = {
+  status: string;
+  cpus: number;
+  memoryBytes: number;
+  /** the agent's latest report; null before one came */
+  stats?: { cpuPercent: number; memoryTotalBytes: number; memoryAvailableBytes: number } | null;
+};
 
 export function fleetTotals(hosts: readonly HostCapacity[]) {
   const online = hosts.filter((host) => host.status === 'online');
+  const reporting = online.filter((host) => host.stats);
+  const reportingCpus = reporting.reduce((sum, host) => sum + host.cpus, 0);
   return {
     hosts: hosts.length,
     online: online.length,
     cpus: online.reduce((sum, host) => sum + host.cpus, 0),
     memoryBytes: online.reduce((sum, host) => sum + host.memoryBytes, 0),
+    /** every reporting CPU's busy share, weighted by how many CPUs each host has */
+    cpuPercent:
+      reportingCpus > 0
+        ? reporting.reduce((sum, host) => sum + (host.stats?.cpuPercent ?? 0) * host.cpus, 0) / reportingCpus
+        : null,
+    memoryUsedBytes: reporting.length > 0 ? reporting.reduce((sum, host) => sum + memoryUsed(host), 0) : null,
   };
+}
+
+export function memoryUsed(host: HostCapacity): number {
+  return host.stats ? host.stats.memoryTotalBytes - host.stats.memoryAvailableBytes : 0;
 }
 
 type Count = { running: number; total: number };

@@ -1,3 +1,4 @@
+import { HostStats } from '@berth/protocol';
 import { z } from 'zod';
 import { requireHostAccess } from '../../access/host-access.ts';
 import { LabelsSchema } from '../../access/labels.ts';
@@ -20,13 +21,20 @@ const HostSchema = z.object({
   status: z.enum(['online', 'offline']),
   lastSeenAt: z.string().nullable(),
   labels: LabelsSchema,
+  /** the agent's latest report (CPU, memory, load); null while it is not connected */
+  stats: HostStats.nullable(),
 });
 
 export const hostsRouter = router({
   list: authedProcedure
     .meta({ openapi: { method: 'GET', path: '/hosts', summary: 'Hosts you may view' } })
     .output(z.array(HostSchema))
-    .query(({ ctx }) => listHosts(ctx.deps.db, ctx.user)),
+    .query(async ({ ctx }) =>
+      (await listHosts(ctx.deps.db, ctx.user)).map((host) => ({
+        ...host,
+        stats: host.status === 'online' ? (ctx.deps.gateway.hostStats(host.id) ?? null) : null,
+      })),
+    ),
 
   createJoinToken: adminProcedure
     .meta({
