@@ -38,6 +38,7 @@ function stateOf(i: number): HostState {
       status: c % 10 === 0 ? 'exited' : 'running',
       exitCode: 0,
       labels: { app: `app-${c % 7}` },
+      ports: c % 3 === 0 ? [{ hostIp: '', hostPort: 8000 + c, containerPort: 80, protocol: 'tcp' }] : [],
     });
   }
   return {

@@ -73,6 +73,10 @@ test('load busybox from a file, run it, use its terminal across a reload, follow
   await expect(dialog).toBeHidden({ timeout: 60_000 });
   const row = page.getByTestId('container-row').filter({ hasText: NAME });
   await expect(row.getByTestId('container-status')).toHaveText('running', { timeout: 30_000 });
+  // -p 80 took a free host port: shown as a link to it
+  await expect(row.getByTestId('container-ports').getByRole('link')).toHaveText(/^\d+:80$/, {
+    timeout: 15_000,
+  });
   // the label filter narrows the list to it
   await page.getByLabel('Label').fill('berthtest=e2e');
   await expect(page.getByTestId('container-row')).toHaveCount(1);

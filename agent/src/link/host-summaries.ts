@@ -17,7 +17,7 @@ import type { NetworkRecord } from '../engine/network/record.ts';
 
 const time = (iso: string): string | null => (iso === ZERO_TIME || iso === '' ? null : iso);
 
-export function containerSummary(record: ContainerRecord): ContainerSummary {
+export function containerSummary(engine: Engine, record: ContainerRecord): ContainerSummary {
   return {
     id: record.id,
     name: record.name,
@@ -30,6 +30,16 @@ export function containerSummary(record: ContainerRecord): ContainerSummary {
     status: record.state.status,
     exitCode: record.state.exitCode,
     labels: record.spec.labels,
+    ports: engine.networks
+      .networksOf(record.id)
+      .flatMap(({ endpoint }) =>
+        endpoint.ports.map((p) => ({
+          hostIp: p.hostIp,
+          hostPort: p.hostPort,
+          containerPort: p.containerPort,
+          protocol: p.protocol,
+        })),
+      ),
   };
 }
 
@@ -96,7 +106,7 @@ export function hostStats(engine: Engine): HostStats {
 
 export async function hostState(engine: Engine): Promise<HostState> {
   return {
-    containers: engine.containers.list().map(containerSummary),
+    containers: engine.containers.list().map((c) => containerSummary(engine, c)),
     images: await imageSummaries(engine),
     volumes: await volumeSummaries(engine),
     networks: networkSummaries(engine),

@@ -82,7 +82,7 @@ export class StateReporter {
       update.containers = { upsert: [], remove: [] };
       for (const id of ids) {
         try {
-          update.containers.upsert.push(containerSummary(this.engine.containers.get(id)));
+          update.containers.upsert.push(containerSummary(this.engine, this.engine.containers.get(id)));
         } catch (err) {
           if (!isEngineError(err, 'not_found')) throw err;
           update.containers.remove.push(id);

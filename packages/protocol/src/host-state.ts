@@ -30,6 +30,18 @@ export const ContainerSummary = z.object({
   status: ContainerStatus,
   exitCode: z.number().int(),
   labels: z.record(z.string(), z.string()),
+  /** published ports while it runs (hostIp empty: every address) */
+  ports: z
+    .array(
+      z.object({
+        hostIp: z.string().max(64),
+        hostPort: z.number().int().min(0).max(65535),
+        containerPort: z.number().int().min(1).max(65535),
+        protocol: z.enum(['tcp', 'udp']),
+      }),
+    )
+    .max(1024)
+    .default([]),
 });
 export type ContainerSummary = z.infer<typeof ContainerSummary>;
 

@@ -20,7 +20,7 @@ export function containerCalls(engine: Engine): ContainerCalls {
       containers
         .list()
         .filter((c) => all || c.state.status === 'running')
-        .map(containerSummary),
+        .map((c) => containerSummary(engine, c)),
     'containers.inspect': async ({ id }) => {
       const record = containers.get(id);
       const execIds = engine.execs.forContainer(record.id).map((e) => e.id);

@@ -1,6 +1,6 @@
 /** The containers of every host, from what their agents last reported (no agent is asked). */
 import { type Db, Prisma } from '@berth/db';
-import { ContainerStatus } from '@berth/protocol';
+import { ContainerStatus, ContainerSummary } from '@berth/protocol';
 import { z } from 'zod';
 import { type HostVisibility, keepVisible } from '../access/visible-hosts.ts';
 
@@ -27,6 +27,9 @@ export const ContainerRow = z.object({
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   labels: z.record(z.string(), z.string()),
+  ports: ContainerSummary.shape.ports,
+  /** the host's name on the network, for links to published ports */
+  hostAddress: z.string(),
 });
 export type ContainerRow = z.infer<typeof ContainerRow>;
 
@@ -63,7 +66,7 @@ export async function listContainers(
              c."image", c."command", c."status", c."exitCode",
              ${Prisma.raw(iso('c."createdAt"'))} AS "createdAt",
              ${Prisma.raw(iso('c."startedAt"'))} AS "startedAt",
-             c."labels"
+             c."labels", c."ports", h."hostname" AS "hostAddress"
         FROM "HostContainer" c JOIN "Host" h ON h."id" = c."hostId"
        WHERE (${q.hostId ?? null}::text IS NULL OR c."hostId" = ${q.hostId ?? null})
          AND (${q.status ?? null}::text IS NULL OR c."status" = ${q.status ?? null})

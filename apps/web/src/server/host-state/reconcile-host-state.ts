@@ -31,6 +31,7 @@ function containerRow(hostId: string, c: ContainerSummary) {
     startedAt: date(c.startedAt),
     finishedAt: date(c.finishedAt),
     labels: c.labels,
+    ports: c.ports,
   };
 }
 

@@ -12,6 +12,7 @@ import { useNow } from '../../ui/use-now.ts';
 import { type BulkAction, BulkActions } from './bulk-actions.tsx';
 import { ContainerStatusBadge } from './container-status.tsx';
 import { ContainersToolbar, type ListFilter, NO_FILTER, withLabel } from './containers-toolbar.tsx';
+import { PublishedPorts } from './published-ports.tsx';
 import { RunDialog } from './run-dialog.tsx';
 
 const keyOf = (row: { hostId: string; id: string }) => `${row.hostId}/${row.id}`;
@@ -83,7 +84,7 @@ export function ContainersView() {
         {(list) => (
           <DataTable
             label="Containers"
-            columns={['Name', 'Image', 'Host', 'Status', 'Started', 'Labels']}
+            columns={['Name', 'Image', 'Host', 'Status', 'Ports', 'Started', 'Labels']}
             leading={
               <input
                 type="checkbox"
@@ -116,6 +117,9 @@ export function ContainersView() {
                 </td>
                 <td>
                   <ContainerStatusBadge status={row.status} exitCode={row.exitCode} />
+                </td>
+                <td data-testid="container-ports">
+                  <PublishedPorts ports={row.ports} hostAddress={row.hostAddress} />
                 </td>
                 <td title={row.startedAt ?? undefined}>
                   {row.startedAt ? formatAgo(row.startedAt, now) : '—'}

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "HostContainer" ADD COLUMN     "ports" JSONB NOT NULL DEFAULT '[]';
