@@ -30,16 +30,14 @@ export function containerSummary(engine: Engine, record: ContainerRecord): Conta
     status: record.state.status,
     exitCode: record.state.exitCode,
     labels: record.spec.labels,
-    ports: engine.networks
-      .networksOf(record.id)
-      .flatMap(({ endpoint }) =>
-        endpoint.ports.map((p) => ({
-          hostIp: p.hostIp,
-          hostPort: p.hostPort,
-          containerPort: p.containerPort,
-          protocol: p.protocol,
-        })),
-      ),
+    ports: engine.networks.networksOf(record.id).flatMap(({ endpoint }) =>
+      endpoint.ports.map((p) => ({
+        hostIp: p.hostIp,
+        hostPort: p.hostPort,
+        containerPort: p.containerPort,
+        protocol: p.protocol,
+      })),
+    ),
   };
 }
 
