@@ -5,13 +5,12 @@
  * audit entry (image.load); errors map through tRPC's table to HTTP statuses.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { TRPCError } from '@trpc/server';
-import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { requireHostAccess } from '../access/host-access.ts';
 import type { Deps } from '../deps.ts';
 import { ServiceError } from '../errors.ts';
 import { loadImage } from '../images/image-volume-actions.ts';
-import { createContext, toTRPCError } from '../trpc/init.ts';
+import { createContext } from '../trpc/init.ts';
+import { httpErrorOf } from './http-error.ts';
 import { isSameOrigin } from './same-origin.ts';
 
 const LOAD_PATH = /^\/api\/hosts\/([^/]{1,100})\/images\/load$/;
@@ -37,13 +36,11 @@ export function handleImageLoad(deps: Deps, req: IncomingMessage, res: ServerRes
       await requireHostAccess(ctx.user, hostId, 'manage');
       reply(res, 200, await loadImage(deps, ctx.user, { hostId, archive: req }));
     } catch (err) {
-      if (!(err instanceof ServiceError)) deps.log(`image load on ${hostId}: ${(err as Error).stack}`);
-      const error =
-        err instanceof ServiceError
-          ? toTRPCError(err, res)
-          : new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'internal error' });
+      const { status, message } = httpErrorOf(err, res, (stack) =>
+        deps.log(`image load on ${hostId}: ${stack}`),
+      );
       req.resume(); // drain what is left of the upload so the reply can be read
-      reply(res, getHTTPStatusCodeFromError(error), { error: error.message });
+      reply(res, status, { error: message });
     }
   })();
   return true;

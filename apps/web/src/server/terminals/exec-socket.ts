@@ -9,16 +9,15 @@
  */
 import { type IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { TRPCError } from '@trpc/server';
-import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { type RawData, WebSocketServer } from 'ws';
 import { z } from 'zod';
 import { requireHostAccess } from '../access/host-access.ts';
 import { audited } from '../audit/audited.ts';
 import type { Deps } from '../deps.ts';
 import { ServiceError } from '../errors.ts';
+import { httpErrorOf } from '../http/http-error.ts';
 import { isSameOrigin } from '../http/same-origin.ts';
-import { createContext, toTRPCError } from '../trpc/init.ts';
+import { createContext } from '../trpc/init.ts';
 
 const EXEC_PATH = /^\/api\/v1\/hosts\/([^/]{1,100})\/containers\/([^/]{1,200})\/exec$/;
 
@@ -134,12 +133,10 @@ export function createExecSocket(deps: Deps) {
           })();
         });
       } catch (err) {
-        if (!(err instanceof ServiceError)) deps.log(`exec socket on ${hostId}: ${(err as Error).stack}`);
-        const error =
-          err instanceof ServiceError
-            ? toTRPCError(err, res)
-            : new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'internal error' });
-        refuse(socket, getHTTPStatusCodeFromError(error), error.message);
+        const { status, message } = httpErrorOf(err, res, (stack) =>
+          deps.log(`exec socket on ${hostId}: ${stack}`),
+        );
+        refuse(socket, status, message);
       }
     },
 
