@@ -2,13 +2,13 @@
  * Issue 5's figures: what bridge networking adds to a container's start over
  * `--network none` (target ≤ 5 ms), in the engine and through the docker CLI,
  * beside dockerd when Debian's docker.io is installed (its own bridge
- * `berthbench…`, no iptables); and TCP throughput through a published port
+ * `berthbench…`, no iptables) and rootful podman when installed; and TCP throughput through a published port
  * against straight to the container's address.
  *   node --import tsx bench/network-start.ts [runs]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -61,23 +61,23 @@ async function engineStarts(): Promise<void> {
   }
 }
 
-/** `docker run -d busybox sleep` through a socket, none against the default bridge. */
-function cliStarts(name: string, env: NodeJS.ProcessEnv): void {
+/** `docker run -d busybox sleep` (or podman's), none against the default bridge. */
+function cliStarts(name: string, env: NodeJS.ProcessEnv, [cli, ...base]: string[] = [DOCKER_CLI]): void {
   const times: Record<string, number[]> = { none: [], bridge: [] };
   for (let i = 0; i < runs + 3; i++) {
     for (const mode of ['none', 'bridge']) {
       const t0 = process.hrtime.bigint();
-      const r = spawnSync(DOCKER_CLI, ['run', '-d', '--network', mode, 'busybox', 'sleep', '60'], {
+      const r = spawnSync(cli!, [...base, 'run', '-d', '--network', mode, 'busybox', 'sleep', '60'], {
         env,
         encoding: 'utf8',
       });
-      if (r.status !== 0) throw new Error(`docker run failed: ${r.stderr}`);
+      if (r.status !== 0) throw new Error(`${name} run failed: ${r.stderr}`);
       if (i >= 3) times[mode]!.push(msSince(t0));
-      spawnSync(DOCKER_CLI, ['rm', '-f', r.stdout.trim()], { env });
+      spawnSync(cli!, [...base, 'rm', '-f', r.stdout.trim()], { env });
     }
   }
-  report(`${name}: docker run -d, --network none`, times.none!);
-  report(`${name}: docker run -d, bridge`, times.bridge!);
+  report(`${name}: run -d, --network none`, times.none!);
+  report(`${name}: run -d, bridge`, times.bridge!);
   console.log(
     `${name}: bridge adds ${(quantile(times.bridge!, 0.5) - quantile(times.none!, 0.5)).toFixed(1)} ms (median)`,
   );
@@ -137,8 +137,36 @@ async function berthCli(): Promise<void> {
   }
 }
 
+/**
+ * Rootful podman (netavark) beside Docker when installed, in a storage of its
+ * own that goes afterwards; its podman0 bridge goes too when it made it.
+ */
+function podmanStarts(): void {
+  if (spawnSync('podman', ['--version']).status !== 0) {
+    console.log('podman: not installed (apt-get install -y podman to compare)');
+    return;
+  }
+  const hadBridge = spawnSync('ip', ['link', 'show', 'podman0']).status === 0;
+  const dir = mkdtempSync('/tmp/berthbench-podman-');
+  const cli = ['podman', '--root', join(dir, 'root'), '--runroot', join(dir, 'run')];
+  try {
+    writeFileSync(join(dir, 'busybox.tar'), busyboxArchive().archive);
+    execFileSync(cli[0]!, [...cli.slice(1), 'load', '-i', join(dir, 'busybox.tar')], { stdio: 'ignore' });
+    cliStarts('podman', process.env, cli);
+  } catch (err) {
+    // e.g. a sandbox where crun may not set the rlimits podman asks for
+    console.log(`podman: cannot run here: ${(err as Error).message.trim()}`);
+  } finally {
+    spawnSync(cli[0]!, [...cli.slice(1), 'rm', '-af']);
+    spawnSync(cli[0]!, [...cli.slice(1), 'system', 'reset', '-f']);
+    if (!hadBridge) spawnSync('ip', ['link', 'del', 'podman0']);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 await engineStarts();
 await berthCli();
+podmanStarts();
 const bridge = `berthbench${randomBytes(2).toString('hex')}`;
 execFileSync('ip', ['link', 'add', bridge, 'type', 'bridge']);
 try {
