@@ -56,6 +56,7 @@ function stateOf(i: number): HostState {
     stats: {
       load1: 0.2,
       cpuPercent: 12,
+      containers: [],
       memoryTotalBytes: 8e9,
       memoryAvailableBytes: 4e9,
       containersRunning: count,

@@ -77,6 +77,8 @@ test('load busybox from a file, run it, use its terminal across a reload, follow
   await expect(row.getByTestId('container-ports').getByRole('link')).toHaveText(/^\d+:80$/, {
     timeout: 15_000,
   });
+  // its memory in use, from the host's reports
+  await expect(row.getByTestId('container-memory')).toHaveText(/\d/, { timeout: 20_000 });
   // the label filter narrows the list to it
   await page.getByLabel('Label').fill('berthtest=e2e');
   await expect(page.getByTestId('container-row')).toHaveCount(1);

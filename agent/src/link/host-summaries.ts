@@ -91,8 +91,33 @@ function cpuPercentSinceLast(): number {
   return total > 0 ? Math.min(100, Math.max(0, (busy / total) * 100)) : 0;
 }
 
-export function hostStats(engine: Engine): HostStats {
+/** each container's cgroup CPU time at the previous report, to turn into a share of one CPU */
+const lastContainerCpu = new Map<string, { usageNs: number; atNs: bigint }>();
+
+/** Running containers' CPU (since the previous report) and memory, from their cgroups. */
+async function containerUse(engine: Engine): Promise<HostStats['containers']> {
+  const running = engine.containers.list().filter((c) => c.state.status === 'running');
+  const now = process.hrtime.bigint();
+  const use = await Promise.all(
+    running.map(async (c) => {
+      const stats = await (await engine.cgroups.open(c.id))?.stats().catch(() => undefined);
+      if (!stats) return [];
+      const last = lastContainerCpu.get(c.id);
+      lastContainerCpu.set(c.id, { usageNs: stats.cpu.usageNs, atNs: now });
+      const elapsedNs = last ? Number(now - last.atNs) : 0;
+      const cpuPercent =
+        last && elapsedNs > 0 ? Math.max(0, ((stats.cpu.usageNs - last.usageNs) / elapsedNs) * 100) : 0;
+      return [{ id: c.id, cpuPercent, memoryBytes: stats.memory.usageBytes }];
+    }),
+  );
+  for (const id of lastContainerCpu.keys())
+    if (!running.some((c) => c.id === id)) lastContainerCpu.delete(id);
+  return use.flat();
+}
+
+export async function hostStats(engine: Engine): Promise<HostStats> {
   return {
+    containers: await containerUse(engine),
     load1: loadavg()[0] ?? 0,
     cpuPercent: cpuPercentSinceLast(),
     memoryTotalBytes: totalmem(),
@@ -108,6 +133,6 @@ export async function hostState(engine: Engine): Promise<HostState> {
     images: await imageSummaries(engine),
     volumes: await volumeSummaries(engine),
     networks: networkSummaries(engine),
-    stats: hostStats(engine),
+    stats: await hostStats(engine),
   };
 }

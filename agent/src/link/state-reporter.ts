@@ -43,7 +43,10 @@ export class StateReporter {
     this.unsubscribe = this.engine.events.subscribe((e) => this.onEvent(e));
     this.send({ type: 'state', state: await hostState(this.engine) });
     this.statsTimer = setInterval(
-      () => this.send({ type: 'state-update', update: { stats: hostStats(this.engine), events: [] } }),
+      () =>
+        void hostStats(this.engine)
+          .then((stats) => this.send({ type: 'state-update', update: { stats, events: [] } }))
+          .catch((err) => console.error(`host stats: ${err instanceof Error ? err.message : err}`)),
       this.options.statsIntervalMs ?? 10_000,
     );
     this.statsTimer.unref();
@@ -76,7 +79,7 @@ export class StateReporter {
     this.timer = undefined;
     const ids = [...this.dirtyContainers];
     this.dirtyContainers.clear();
-    const update: HostStateUpdate = { events: this.events, stats: hostStats(this.engine) };
+    const update: HostStateUpdate = { events: this.events, stats: await hostStats(this.engine) };
     this.events = [];
     if (ids.length > 0) {
       update.containers = { upsert: [], remove: [] };

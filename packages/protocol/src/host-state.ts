@@ -79,6 +79,17 @@ export const HostStats = z.object({
   memoryAvailableBytes: z.number().int().nonnegative(),
   containersRunning: z.number().int().nonnegative(),
   uptimeSeconds: z.number().nonnegative(),
+  /** each running container's use since the previous report (CPU: 100 is one whole CPU) */
+  containers: z
+    .array(
+      z.object({
+        id: z.string().min(1).max(128),
+        cpuPercent: z.number().nonnegative(),
+        memoryBytes: z.number().int().nonnegative(),
+      }),
+    )
+    .max(100_000)
+    .default([]),
 });
 export type HostStats = z.infer<typeof HostStats>;
 

@@ -1,6 +1,6 @@
 /** The containers of every host, from what their agents last reported (no agent is asked). */
 import { type Db, Prisma } from '@berth/db';
-import { ContainerStatus, ContainerSummary } from '@berth/protocol';
+import { ContainerStatus, ContainerSummary, type HostStats } from '@berth/protocol';
 import { z } from 'zod';
 import { type HostVisibility, keepVisible } from '../access/visible-hosts.ts';
 
@@ -30,6 +30,9 @@ export const ContainerRow = z.object({
   ports: ContainerSummary.shape.ports,
   /** the host's name on the network, for links to published ports */
   hostAddress: z.string(),
+  /** from the host's latest report while it runs (100 is one whole CPU); null otherwise */
+  cpuPercent: z.number().nullable(),
+  memoryBytes: z.number().int().nullable(),
 });
 export type ContainerRow = z.infer<typeof ContainerRow>;
 
@@ -54,6 +57,8 @@ export async function listContainers(
   db: Db,
   input: z.input<typeof ListContainersInput>,
   visible?: HostVisibility,
+  /** a host's latest report (kept in memory by the gateway, not stored) */
+  reportOf?: (hostId: string) => HostStats | undefined,
 ): Promise<ContainerRow[]> {
   const q = ListContainersInput.parse(input);
   const pattern = q.search ? `%${q.search.replace(/[\\%_]/g, (m) => `\\${m}`)}%` : null;
@@ -74,5 +79,21 @@ export async function listContainers(
        ORDER BY ${order}
        LIMIT ${q.limit}
     ) r`;
-  return keepVisible(JSON.parse(result?.rows ?? '[]') as ContainerRow[], visible);
+  const rows = await keepVisible(
+    JSON.parse(result?.rows ?? '[]') as Omit<ContainerRow, 'cpuPercent' | 'memoryBytes'>[],
+    visible,
+  );
+  const useByHost = new Map<string, Map<string, HostStats['containers'][number]>>();
+  const useOf = (hostId: string, id: string) => {
+    let use = useByHost.get(hostId);
+    if (!use) {
+      use = new Map((reportOf?.(hostId)?.containers ?? []).map((c) => [c.id, c]));
+      useByHost.set(hostId, use);
+    }
+    return use.get(id);
+  };
+  return rows.map((row) => {
+    const use = row.status === 'running' ? useOf(row.hostId, row.id) : undefined;
+    return { ...row, cpuPercent: use?.cpuPercent ?? null, memoryBytes: use?.memoryBytes ?? null };
+  });
 }

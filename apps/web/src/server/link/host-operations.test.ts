@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { busyboxArchive } from '../../../../../agent/src/engine/images/testing/busybox-image.ts';
 import { createSession } from '../auth/sessions.ts';
 import { runContainer } from '../containers/container-actions.ts';
+import { listContainers } from '../containers/list-containers.ts';
 import type { ControlPlane } from '../control-plane.ts';
 import {
   createVolume,
@@ -223,6 +224,32 @@ describe('host operations through the control plane', { timeout: 240_000 }, () =
     await cp.deps.gateway.call(hostId, 'containers.remove', { id, force: true });
     await cp.deps.gateway.call(hostId, 'volumes.remove', { name: 'berthtest-runvol', force: true });
     await removeNetwork(cp.deps, hosts.admin, { hostId, ref: 'berthtest-runnet' });
+  });
+
+  test('the container list carries each running container’s CPU and memory from the host’s reports', async () => {
+    const hostId = hosts.hostIds[1]!;
+    await runContainer(cp.deps, hosts.admin, hostId, {
+      image: 'busybox',
+      name: 'berthtest-busy',
+      cmd: ['sh', '-c', 'while :; do :; done'],
+    });
+    const row = async () =>
+      (
+        await listContainers(cp.deps.db, { hostId, search: 'berthtest-busy' }, undefined, (id) =>
+          cp.deps.gateway.hostStats(id),
+        )
+      )[0];
+    // every report after the first measures CPU since the one before; any event sends one
+    const busy = await until('a CPU share reported', async () => {
+      await cp.deps.gateway.call(hostId, 'containers.top', { id: 'berthtest-busy' });
+      await cp.deps.gateway.call(hostId, 'volumes.create', { name: 'berthtest-tick', labels: {} });
+      await cp.deps.gateway.call(hostId, 'volumes.remove', { name: 'berthtest-tick', force: true });
+      const r = await row();
+      return r && (r.cpuPercent ?? 0) > 20 && r;
+    });
+    assert.ok((busy.memoryBytes ?? 0) > 0, 'memory in use reported');
+    await cp.deps.gateway.call(hostId, 'containers.remove', { id: 'berthtest-busy', force: true });
+    await until('a removed container has no row', async () => (await row()) === undefined);
   });
 
   test('an operator may run containers and mount volumes, but not a host path, nor make networks', async () => {

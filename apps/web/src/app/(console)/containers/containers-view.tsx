@@ -2,7 +2,10 @@
 
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { formatAgo } from '../../format.ts';
+import { formatAgo, formatBytes } from '../../format.ts';
+
+const USE_REFRESH_MS = 5000;
+
 import { useTRPC } from '../../trpc.tsx';
 import { DataTable } from '../../ui/data-table.tsx';
 import { LabelBadges } from '../../ui/label-badges.tsx';
@@ -27,7 +30,11 @@ export function ContainersView() {
   const [running, setRunning] = useState(false);
   const hosts = useQuery(trpc.hosts.list.queryOptions());
   const containers = useQuery(
-    trpc.containers.list.queryOptions(filter.server, { placeholderData: keepPreviousData }),
+    // CPU and memory come with the hosts' reports (every 10 s), not as state changes: poll for them
+    trpc.containers.list.queryOptions(filter.server, {
+      placeholderData: keepPreviousData,
+      refetchInterval: USE_REFRESH_MS,
+    }),
   );
   useLiveHostState();
   const bulk = useMutation(
@@ -84,7 +91,7 @@ export function ContainersView() {
         {(list) => (
           <DataTable
             label="Containers"
-            columns={['Name', 'Image', 'Host', 'Status', 'Ports', 'Started', 'Labels']}
+            columns={['Name', 'Image', 'Host', 'Status', 'CPU', 'Memory', 'Ports', 'Started', 'Labels']}
             leading={
               <input
                 type="checkbox"
@@ -117,6 +124,12 @@ export function ContainersView() {
                 </td>
                 <td>
                   <ContainerStatusBadge status={row.status} exitCode={row.exitCode} />
+                </td>
+                <td className="num" data-testid="container-cpu">
+                  {row.cpuPercent === null ? '—' : `${row.cpuPercent.toFixed(1)}%`}
+                </td>
+                <td className="num" data-testid="container-memory">
+                  {row.memoryBytes === null ? '—' : formatBytes(row.memoryBytes)}
                 </td>
                 <td data-testid="container-ports">
                   <PublishedPorts ports={row.ports} hostAddress={row.hostAddress} />

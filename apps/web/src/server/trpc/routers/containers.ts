@@ -22,7 +22,9 @@ export const containersRouter = router({
     .meta({ openapi: { method: 'GET', path: '/containers', summary: 'Containers across all hosts' } })
     .input(ListContainersInput)
     .output(z.array(ContainerRow))
-    .query(({ ctx, input }) => listContainers(ctx.deps.db, input, viewable(ctx.user))),
+    .query(({ ctx, input }) =>
+      listContainers(ctx.deps.db, input, viewable(ctx.user), (hostId) => ctx.deps.gateway.hostStats(hostId)),
+    ),
 
   inspect: authedProcedure
     .meta({
