@@ -84,7 +84,7 @@ export async function listContainers(
     visible,
   );
   const useByHost = new Map<string, Map<string, HostStats['containers'][number]>>();
-  const useOf = (hostId: string, id: string) => {
+  const reportedUse = (hostId: string, id: string) => {
     let use = useByHost.get(hostId);
     if (!use) {
       use = new Map((reportOf?.(hostId)?.containers ?? []).map((c) => [c.id, c]));
@@ -93,7 +93,7 @@ export async function listContainers(
     return use.get(id);
   };
   return rows.map((row) => {
-    const use = row.status === 'running' ? useOf(row.hostId, row.id) : undefined;
+    const use = row.status === 'running' ? reportedUse(row.hostId, row.id) : undefined;
     return { ...row, cpuPercent: use?.cpuPercent ?? null, memoryBytes: use?.memoryBytes ?? null };
   });
 }
