@@ -133,6 +133,9 @@ test('a network is created on a host with its subnet, listed with the default br
   const row = page.getByTestId('network-row').filter({ hasText: 'berthtest-e2e-net' });
   await expect(row).toContainText('10.237.9.0/24', { timeout: 15_000 });
   await screenshot(page, 'networks');
+  await row.getByRole('button', { name: 'Inspect' }).click();
+  await expect(page.getByRole('dialog', { name: 'Network' })).toContainText('"subnet": "10.237.9.0/24"');
+  await page.keyboard.press('Escape');
   await row.getByRole('button', { name: 'Remove' }).click();
   await page
     .getByRole('dialog', { name: 'Remove network berthtest-e2e-net?' })

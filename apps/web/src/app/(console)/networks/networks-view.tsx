@@ -6,12 +6,13 @@ import { type FormEvent, useState } from 'react';
 import { useTRPC } from '../../trpc.tsx';
 import { ConfirmButton } from '../../ui/confirm-button.tsx';
 import { DataTable } from '../../ui/data-table.tsx';
+import { Dialog } from '../../ui/dialog.tsx';
 import { Field, invalidProps, schemaError } from '../../ui/field.tsx';
 import { HostPicker } from '../../ui/host-picker.tsx';
 import { FormError, QueryState } from '../../ui/query-state.tsx';
 import { useLiveHostState } from '../../ui/use-live-host-state.ts';
 
-/** Every host's bridge networks as its agent reports them: create, remove (the default bridge stays). */
+/** Every host's bridge networks as its agent reports them: create, inspect, remove (the default bridge stays). */
 export function NetworksView() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -22,6 +23,7 @@ export function NetworksView() {
   const [hostId, setHostId] = useState('');
   const [name, setName] = useState('');
   const [subnet, setSubnet] = useState('');
+  const [inspecting, setInspecting] = useState<unknown>(null);
   const create = useMutation(
     trpc.networks.create.mutationOptions({
       onSuccess: () => {
@@ -90,6 +92,9 @@ export function NetworksView() {
                 <td>{network.driver}</td>
                 <td className="mono">{network.subnet ?? '—'}</td>
                 <td className="join-actions">
+                  <button type="button" className="button small" onClick={() => setInspecting(network)}>
+                    Inspect
+                  </button>
                   {network.name === 'bridge' ? (
                     <span className="sub">default</span>
                   ) : (
@@ -109,6 +114,9 @@ export function NetworksView() {
           </DataTable>
         )}
       </QueryState>
+      <Dialog open={inspecting !== null} title="Network" onClose={() => setInspecting(null)} wide>
+        <pre className="code">{JSON.stringify(inspecting, null, 2)}</pre>
+      </Dialog>
     </main>
   );
 }
