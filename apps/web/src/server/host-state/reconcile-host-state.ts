@@ -77,6 +77,9 @@ export async function applyHostStateUpdate(
   update: HostStateUpdate,
 ): Promise<HostStateKind[]> {
   const kinds: HostStateKind[] = [];
+  // the periodic stats report alone (kept in memory by the gateway): nothing to store
+  const { containers, images, volumes, networks, events } = update;
+  if (!containers && !images && !volumes && !networks && events.length === 0) return kinds;
   await db.$transaction(async (tx) => {
     if (update.containers) {
       kinds.push('containers');
