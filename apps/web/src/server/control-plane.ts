@@ -15,6 +15,7 @@ import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { FailureRateLimiter } from './auth/rate-limit.ts';
 import { purgeExpiredSessions } from './auth/sessions.ts';
 import type { Config } from './config.ts';
+import { ContainerListCache } from './containers/container-list-cache.ts';
 import type { Deps, Log } from './deps.ts';
 import { HostFeed } from './host-state/host-feed.ts';
 import type { SshAddOptions } from './hosts/ssh/add-host-over-ssh.ts';
@@ -110,6 +111,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const { config, log } = options;
   const db = createPrismaClient(options.databaseUrl);
   const gateway = new HostGateway(db);
+  const hostFeed = new HostFeed();
   const deps: Deps = {
     db,
     config,
@@ -117,7 +119,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     loginLimiter: new FailureRateLimiter({ maxFailures: 10, windowMs: 15 * 60_000 }),
     sshAdd: { jobs: new SshAddJobs(), options: options.sshAdd ?? {} },
     gateway,
-    hostFeed: new HostFeed(),
+    hostFeed,
+    containerList: new ContainerListCache(hostFeed),
     terminals: new TerminalSessions({ db, gateway }),
   };
   try {

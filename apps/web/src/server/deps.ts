@@ -2,6 +2,8 @@
 import type { Db } from '@berth/db';
 import type { FailureRateLimiter } from './auth/rate-limit.ts';
 import type { Config } from './config.ts';
+import type { ContainerListCache } from './containers/container-list-cache.ts';
+import type { StoredContainerRow } from './containers/list-containers.ts';
 import type { HostFeed } from './host-state/host-feed.ts';
 import type { SshAddOptions } from './hosts/ssh/add-host-over-ssh.ts';
 import type { SshAddJobs } from './hosts/ssh/ssh-add-jobs.ts';
@@ -21,6 +23,8 @@ export interface Deps {
   gateway: HostGateway;
   /** changes to the stored host state, for live updates */
   hostFeed: HostFeed;
+  /** the stored container list per filter, until the host feed reports a change */
+  containerList: ContainerListCache<StoredContainerRow>;
   /** terminals in containers, held across browser reloads */
   terminals: TerminalSessions;
 }

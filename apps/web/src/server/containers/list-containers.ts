@@ -3,6 +3,7 @@ import { type Db, Prisma } from '@berth/db';
 import { ContainerStatus, ContainerSummary, type HostStats } from '@berth/protocol';
 import { z } from 'zod';
 import { type HostVisibility, keepVisible } from '../access/visible-hosts.ts';
+import type { ContainerListCache } from './container-list-cache.ts';
 
 export const ListContainersInput = z.object({
   hostId: z.string().min(1).max(100).optional(),
@@ -48,19 +49,47 @@ const ORDER: Record<z.infer<typeof ListContainersInput>['sort'], string> = {
 /** Prisma stores DateTime as UTC `timestamp(3)`: this is `Date#toISOString()`'s form. */
 const iso = (column: string) => `to_char(${column}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-/**
- * `visible`: whether the caller may see a host; absent for internal callers (every host).
- * One query that joins the host and lets PostgreSQL write the JSON: mapping 10,000 rows
- * through the ORM cost more than the query itself (bench/link-agents.ts lists 10,000).
- */
+/** A row as stored; CPU and memory come from the hosts' latest reports. */
+export type StoredContainerRow = Omit<ContainerRow, 'cpuPercent' | 'memoryBytes'>;
+
+export interface ListOptions {
+  /** whether the caller may see a host; absent for internal callers (every host) */
+  visible?: HostVisibility;
+  /** a host's latest report (kept in memory by the gateway, not stored) */
+  reportOf?: (hostId: string) => HostStats | undefined;
+  /** the stored rows per filter, until the stored state changes */
+  cache?: ContainerListCache<StoredContainerRow>;
+}
+
 export async function listContainers(
   db: Db,
   input: z.input<typeof ListContainersInput>,
-  visible?: HostVisibility,
-  /** a host's latest report (kept in memory by the gateway, not stored) */
-  reportOf?: (hostId: string) => HostStats | undefined,
+  { visible, reportOf, cache }: ListOptions = {},
 ): Promise<ContainerRow[]> {
   const q = ListContainersInput.parse(input);
+  const load = () => storedRows(db, q);
+  const stored = cache ? await cache.get(JSON.stringify(q), load) : await load();
+  const rows = await keepVisible(stored, visible);
+  const useByHost = new Map<string, Map<string, HostStats['containers'][number]>>();
+  const reportedUse = (hostId: string, id: string) => {
+    let use = useByHost.get(hostId);
+    if (!use) {
+      use = new Map((reportOf?.(hostId)?.containers ?? []).map((c) => [c.id, c]));
+      useByHost.set(hostId, use);
+    }
+    return use.get(id);
+  };
+  return rows.map((row) => {
+    const use = row.status === 'running' ? reportedUse(row.hostId, row.id) : undefined;
+    return { ...row, cpuPercent: use?.cpuPercent ?? null, memoryBytes: use?.memoryBytes ?? null };
+  });
+}
+
+/**
+ * One query joining the host, with PostgreSQL writing the JSON: mapping 10,000 rows through the
+ * ORM cost more than the query itself (bench/link-agents.ts lists 10,000).
+ */
+async function storedRows(db: Db, q: z.infer<typeof ListContainersInput>): Promise<StoredContainerRow[]> {
   const pattern = q.search ? `%${q.search.replace(/[\\%_]/g, (m) => `\\${m}`)}%` : null;
   const order = Prisma.raw(
     `${ORDER[q.sort]} ${q.order === 'desc' ? 'DESC' : 'ASC'}, ${q.sort === 'host' ? 'c."name" ASC' : 'c."hostId" ASC'}`,
@@ -79,21 +108,5 @@ export async function listContainers(
        ORDER BY ${order}
        LIMIT ${q.limit}
     ) r`;
-  const rows = await keepVisible(
-    JSON.parse(result?.rows ?? '[]') as Omit<ContainerRow, 'cpuPercent' | 'memoryBytes'>[],
-    visible,
-  );
-  const useByHost = new Map<string, Map<string, HostStats['containers'][number]>>();
-  const reportedUse = (hostId: string, id: string) => {
-    let use = useByHost.get(hostId);
-    if (!use) {
-      use = new Map((reportOf?.(hostId)?.containers ?? []).map((c) => [c.id, c]));
-      useByHost.set(hostId, use);
-    }
-    return use.get(id);
-  };
-  return rows.map((row) => {
-    const use = row.status === 'running' ? reportedUse(row.hostId, row.id) : undefined;
-    return { ...row, cpuPercent: use?.cpuPercent ?? null, memoryBytes: use?.memoryBytes ?? null };
-  });
+  return JSON.parse(result?.rows ?? '[]') as StoredContainerRow[];
 }

@@ -19,6 +19,12 @@ export class HostFeed {
     this.emitter.emit('change', change);
   }
 
+  /** Every change as it is published (for caches of the stored state); returns the unsubscribe. */
+  subscribe(listener: (change: HostChange) => void): () => void {
+    this.emitter.on('change', listener);
+    return () => this.emitter.off('change', listener);
+  }
+
   /** Changes as an async iterable until the signal aborts; a slow reader sees changes merged per host. */
   async *changes(signal: AbortSignal): AsyncGenerator<HostChange> {
     const pending = new Map<string, Set<HostStateKind>>();

@@ -235,8 +235,10 @@ describe('host operations through the control plane', { timeout: 240_000 }, () =
     });
     const row = async () =>
       (
-        await listContainers(cp.deps.db, { hostId, search: 'berthtest-busy' }, undefined, (id) =>
-          cp.deps.gateway.hostStats(id),
+        await listContainers(
+          cp.deps.db,
+          { hostId, search: 'berthtest-busy' },
+          { reportOf: (id) => cp.deps.gateway.hostStats(id), cache: cp.deps.containerList },
         )
       )[0];
     // every report after the first measures CPU since the one before; any event sends one

@@ -23,7 +23,11 @@ export const containersRouter = router({
     .input(ListContainersInput)
     .output(z.array(ContainerRow))
     .query(({ ctx, input }) =>
-      listContainers(ctx.deps.db, input, viewable(ctx.user), (hostId) => ctx.deps.gateway.hostStats(hostId)),
+      listContainers(ctx.deps.db, input, {
+        visible: viewable(ctx.user),
+        reportOf: (hostId) => ctx.deps.gateway.hostStats(hostId),
+        cache: ctx.deps.containerList,
+      }),
     ),
 
   inspect: authedProcedure

@@ -65,7 +65,10 @@ export const hostsRouter = router({
     .output(z.object({ id: z.string(), name: z.string() }))
     .mutation(async ({ ctx, input }) => {
       await requireHostAccess(ctx.user, input.hostId, 'manage');
-      return renameHost(ctx.deps.db, ctx.user, input);
+      const renamed = await renameHost(ctx.deps.db, ctx.user, input);
+      // lists that show the host's name (containers, pages) are stale now
+      ctx.deps.hostFeed.publish({ hostId: input.hostId, kinds: ['presence'] });
+      return renamed;
     }),
 
   setLabels: authedProcedure
@@ -85,6 +88,9 @@ export const hostsRouter = router({
     .output(Ok)
     .mutation(async ({ ctx, input }) => {
       await requireHostAccess(ctx.user, input.hostId, 'manage');
-      return removeHost(ctx.deps.db, ctx.user, input);
+      const removed = await removeHost(ctx.deps.db, ctx.user, input);
+      // its containers went with it
+      ctx.deps.hostFeed.publish({ hostId: input.hostId, kinds: ['presence', 'containers'] });
+      return removed;
     }),
 });
