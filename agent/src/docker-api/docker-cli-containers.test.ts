@@ -162,6 +162,36 @@ describe('docker CLI: containers', () => {
     await docker('rm', '-f', 'berthtest-tty');
   });
 
+  test('restart policies: on-failure retries up to its count; a killed container stays down', async () => {
+    await docker(
+      'run',
+      '-d',
+      '--name',
+      'berthtest-retry',
+      '--restart',
+      'on-failure:2',
+      'busybox',
+      'sh',
+      '-c',
+      'exit 3',
+    );
+    const inspect = (name: string) =>
+      docker('inspect', '-f', '{{.State.Status}} {{.RestartCount}} {{.State.ExitCode}}', name);
+    for (let i = 0; ; i++) {
+      const state = (await inspect('berthtest-retry')).stdout.trim();
+      if (state === 'exited 2 3') break;
+      assert.ok(i < 100, `still ${state} after its retries`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await docker('run', '-d', '--name', 'berthtest-always', '--restart', 'always', 'busybox', 'sleep', '300');
+    assert.equal((await docker('kill', 'berthtest-always')).code, 0);
+    assert.equal((await docker('wait', 'berthtest-always')).stdout, '137\n');
+    // a restart would come after the backoff (100 ms and more): well past it, still down
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal((await inspect('berthtest-always')).stdout, 'exited 0 137\n');
+    assert.equal((await docker('rm', 'berthtest-retry', 'berthtest-always')).code, 0);
+  });
+
   test('pause, unpause, kill -s, wait, restart, rename', async () => {
     await docker(
       'run',

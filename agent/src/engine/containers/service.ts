@@ -405,6 +405,9 @@ export class ContainerService {
       await this.deps.store.save(record);
       return;
     }
+    // as Docker: a container the user killed is not brought back by its restart policy
+    record.state = { ...record.state, stoppedByUser: true };
+    await this.deps.store.save(record);
     await this.deps.tasks.kill(record.id, signo);
     this.deps.events.publish('container', 'kill', record.id, { name: record.name, signal: String(signo) });
   }
