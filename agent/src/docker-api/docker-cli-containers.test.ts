@@ -49,6 +49,17 @@ describe('docker CLI: containers', () => {
     const r = await docker('run', '--rm', 'busybox', 'berthtest-no-such-command');
     assert.equal(r.code, 127);
     assert.match(r.stderr, /executable file not found in \$PATH/);
+    await docker('run', '-d', '--name', 'berthtest-nocmd', 'busybox', 'sleep', '300');
+    for (const flags of [[], ['-t']]) {
+      const e = await docker('exec', ...flags, 'berthtest-nocmd', 'berthtest-no-such-command');
+      assert.equal(e.code, 127, `exec ${flags.join(' ')}`);
+      assert.match(
+        e.stdout + e.stderr,
+        /executable file not found in \$PATH/,
+        `exec ${flags.join(' ')} says why`,
+      );
+    }
+    await docker('rm', '-f', 'berthtest-nocmd');
   });
 
   test('detached containers: ps, filters, formats, logs, stop, start, rm', async () => {

@@ -57,11 +57,13 @@ export function execRoutes(router: Router, engine: Engine): void {
         if (wanted && !out.write(name, chunk)) await out.drained();
       }
     };
-    await Promise.all([
+    const [, , exit] = await Promise.all([
       pump(child.stdout, 'stdout', config.attachStdout),
       pump(child.stderr, 'stderr', config.attachStderr),
       child.exited.catch(() => undefined),
     ]);
+    // a command that could not run (127 not found, 126 not executable) says why, as Docker's does
+    if (exit?.error) out.write('stderr', Buffer.from(`OCI runtime exec failed: ${exit.error}\n`));
     out.end();
   });
 
