@@ -67,20 +67,15 @@ function insideLines(e: EndpointConfig): string[] {
  * on the bridge. Two processes, run before the container's own start so the
  * runtime takes its one-call path.
  */
-export async function createNetns(path: string, e?: EndpointConfig): Promise<void> {
+export async function createNetns(path: string, e: EndpointConfig): Promise<void> {
   await writeFile(path, '', { mode: 0o444 });
-  const veth = e
-    ? [
-        `link add ${e.containerIf} address ${e.mac} mtu ${e.mtu} type veth peer name ${e.hostIf} mtu ${e.mtu} netns ${process.pid}`,
-        ...insideLines(e),
-      ]
-    : [];
-  await runTool(
-    'unshare',
-    [`--net=${path}`, 'ip', '-batch', '-'],
-    `${['link set lo up', ...veth].join('\n')}\n`,
-  );
-  if (e) await ipBatch([`link set ${e.hostIf} master ${e.bridge} up`]);
+  const lines = [
+    'link set lo up',
+    `link add ${e.containerIf} address ${e.mac} mtu ${e.mtu} type veth peer name ${e.hostIf} mtu ${e.mtu} netns ${process.pid}`,
+    ...insideLines(e),
+  ];
+  await runTool('unshare', [`--net=${path}`, 'ip', '-batch', '-'], `${lines.join('\n')}\n`);
+  await ipBatch([`link set ${e.hostIf} master ${e.bridge} up`]);
 }
 
 /** Unmounts and removes a namespace made by createNetns; gone already is fine. */
