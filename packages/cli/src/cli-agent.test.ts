@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import WebSocket from 'ws';
 import { TestHosts, until } from '../../../apps/web/src/server/link/testing/test-hosts.ts';
 import { createApiToken } from '../../../apps/web/src/server/tokens/api-tokens.ts';
 
@@ -116,6 +117,45 @@ describe('the berth CLI against a control plane with a real agent', { timeout: 1
       },
     );
     assert.equal(unknown.status, 404, await unknown.text());
+  });
+
+  test('a malformed control frame on the exec websocket is ignored; the exec still ends with its code', async () => {
+    await hosts.cp.deps.gateway.call(hosts.hostIds[0]!, 'containers.run', {
+      image: 'busybox',
+      name: 'berthtest-cli-frames',
+      cmd: ['sleep', '300'],
+    });
+    const cmd = encodeURIComponent(JSON.stringify(['sh', '-c', 'cat; exit 6']));
+    const url = `${hosts.cp.url.replace(/^http/, 'ws')}/api/v1/hosts/${hosts.hostIds[0]}/containers/berthtest-cli-frames/exec?cmd=${cmd}`;
+    const ws = new WebSocket(url, { headers: { authorization: `Bearer ${env.BERTH_TOKEN}` } });
+    let output = '';
+    const exitCode = await new Promise<number>((resolve, reject) => {
+      ws.on('open', () => {
+        ws.send('not json {');
+        ws.send(JSON.stringify({ type: 'berthtest-unknown' }));
+        ws.send(Buffer.from('still-here\n'));
+        ws.send(JSON.stringify({ type: 'stdin-end' }));
+      });
+      ws.on('message', (data, isBinary) => {
+        if (isBinary) output += data.toString();
+        else {
+          const m = JSON.parse(String(data)) as { type: string; code?: number };
+          if (m.type === 'exit') resolve(m.code ?? -1);
+        }
+      });
+      ws.on('error', reject);
+    });
+    ws.close();
+    assert.equal(exitCode, 6);
+    assert.equal(output, 'still-here\n');
+    const alive = await fetch(`${hosts.cp.url}/api/v1/hosts`, {
+      headers: { authorization: `Bearer ${env.BERTH_TOKEN}` },
+    });
+    assert.equal(alive.status, 200, 'the control plane is still up');
+    await hosts.cp.deps.gateway.call(hosts.hostIds[0]!, 'containers.remove', {
+      id: 'berthtest-cli-frames',
+      force: true,
+    });
   });
 
   test('exec over the websocket is refused for a read-only token, with the reason', async () => {

@@ -47,6 +47,14 @@ const Control = z.discriminatedUnion('type', [
   z.object({ type: z.literal('stdin-end') }),
 ]);
 
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 function refuse(socket: Duplex, status: number, message: string): void {
   const body = JSON.stringify({ error: { message } });
   socket.end(
@@ -108,7 +116,8 @@ export function createExecSocket(deps: Deps) {
               stream.write(bytes).catch(() => {});
               return;
             }
-            const control = Control.safeParse(JSON.parse(bytes.toString() || 'null'));
+            const control = Control.safeParse(parseJson(bytes.toString()));
+            // a malformed control frame is ignored: it must never take the server down
             if (!control.success) return;
             if (control.data.type === 'resize') stream.resize(control.data.rows, control.data.cols);
             else stream.endInput();
